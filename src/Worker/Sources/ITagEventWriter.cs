@@ -1,0 +1,8 @@
+namespace TagWorker.Sources;
+
+/// <summary>Puts raw event bodies on the configured source (used by the <c>enqueue</c> verb and the demo).</summary>
+public interface ITagEventWriter
+{
+    /// <summary>Enqueues the bodies in order; returns once all are durably stored by the source.</summary>
+    Task EnqueueAsync(IReadOnlyList<ReadOnlyMemory<byte>> bodies, CancellationToken cancellationToken);
+}
