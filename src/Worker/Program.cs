@@ -1,1 +1,3 @@
-return 0;
+using TagWorker.Cli;
+
+return await TagWorkerCommandLine.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TagWorker.Contracts;
+using TagWorker.Hosting;
+using TagWorker.ImApi;
+using TagWorker.ImSimulator;
+using TagWorker.Settlement;
+using TagWorker.Sources;
+using TagWorker.Telemetry;
+
+namespace TagWorker.Demo;
+
+/// <summary>
+/// The <c>demo</c> verb: the whole job on embedded defaults. A fresh local durable queue, the IM simulator in-process
+/// with faults on, N synthetic events enqueued, the real worker host run until every message is settled, then a
+/// summary and the check that the simulator's tag state equals the model's.
+/// </summary>
+public sealed class DemoRunner(DemoSettings settings, string[] configurationArgs, TextWriter output)
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var queuePath = Path.Combine(Path.GetTempPath(), $"tagworker-demo-{Guid.NewGuid():N}.db");
+        try
+        {
+            return await RunCoreAsync(queuePath, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+            {
+                File.Delete(queuePath + suffix);
+            }
+        }
+    }
+
+    private async Task<int> RunCoreAsync(string queuePath, CancellationToken cancellationToken)
+    {
+        var builder = TagWorkerHost.CreateBuilder(configurationArgs, DemoConfiguration(queuePath));
+        builder.AddTagWorker();
+        using var host = builder.Build();
+        var services = host.Services;
+        var timeProvider = services.GetRequiredService<TimeProvider>();
+        var metrics = services.GetRequiredService<TagWorkerMetrics>();
+        var simulator = services.GetRequiredService<EmbeddedSimulator>().Running;
+        var apiOptions = services.GetRequiredService<IOptions<ImApiOptions>>().Value;
+
+        output.WriteLine($"TagWorker demo: {settings.Events:N0} events over {settings.Users:N0} users (+{settings.InvalidEvents} invalid), simulator at {simulator.BaseAddress} "
+            + $"with {settings.ErrorRate91000:P0} 91000, {settings.Http502Rate:P0} HTTP 502, {settings.Latency.TotalMilliseconds:0} ms latency, {settings.CallsPerSecond} calls/s per endpoint; worker budget {apiOptions.RequestsPerSecond} calls/s per endpoint.");
+
+        var model = new TagStateModel();
+        var total = await EnqueueAsync(services.GetRequiredService<ITagEventWriter>(), model, cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"Enqueued {total:N0} messages on the local durable queue.");
+
+        var started = timeProvider.GetTimestamp();
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        var finished = await WaitForAllSettledAsync(metrics, simulator, total, started, timeProvider, cancellationToken).ConfigureAwait(false);
+        var elapsed = timeProvider.GetElapsedTime(started);
+        await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+        var differences = model.Differences(simulator.SnapshotState());
+        WriteSummary(metrics, simulator.SnapshotStats(), apiOptions, total, model.UserCount, elapsed, finished, differences);
+        return finished && differences.Count == 0 ? 0 : 1;
+    }
+
+    private Dictionary<string, string?> DemoConfiguration(string queuePath) => new()
+    {
+        ["Source"] = "Local",
+        ["LocalQueue:Path"] = queuePath,
+        ["Simulator:Embedded"] = "true",
+        ["Simulator:CallsPerSecond"] = settings.CallsPerSecond.ToString(CultureInfo.InvariantCulture),
+        ["Simulator:Faults:ErrorRate91000"] = settings.ErrorRate91000.ToString(CultureInfo.InvariantCulture),
+        ["Simulator:Faults:Http502Rate"] = settings.Http502Rate.ToString(CultureInfo.InvariantCulture),
+        ["Simulator:Faults:Latency"] = settings.Latency.ToString("c", CultureInfo.InvariantCulture),
+        ["Simulator:Faults:LatencyJitter"] = (settings.Latency / 2).ToString("c", CultureInfo.InvariantCulture),
+        ["Simulator:Faults:Seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
+        ["Serilog:MinimumLevel:Default"] = "Warning",
+    };
+
+    private async Task<int> EnqueueAsync(ITagEventWriter writer, TagStateModel model, CancellationToken cancellationToken)
+    {
+        var generator = new SyntheticEventGenerator(settings.Seed, settings.Users, settings.TagAlphabet, new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        var invalidEvery = settings.InvalidEvents > 0 ? Math.Max(1, settings.Events / settings.InvalidEvents) : int.MaxValue;
+        var batch = new List<ReadOnlyMemory<byte>>(5_000);
+        var total = 0;
+        var invalid = 0;
+        for (var i = 0; i < settings.Events; i++)
+        {
+            var tagEvent = generator.Next();
+            model.Apply(tagEvent);
+            batch.Add(TagChangeEventSerializer.SerializeToUtf8Bytes(tagEvent));
+            if (i % invalidEvery == invalidEvery / 2 && invalid < settings.InvalidEvents)
+            {
+                invalid++;
+                // A tag of 51 UTF-8 bytes (17 three-byte characters): over the API's 50-byte limit.
+                batch.Add(Encoding.UTF8.GetBytes($$"""{"version":1,"eventId":"invalid-{{i}}","occurredAt":"2026-11-25T10:00:00Z","op":"add","users":["{{SyntheticEventGenerator.Account(0)}}"],"tags":["{{new string('标', 17)}}"]}"""));
+            }
+
+            if (batch.Count >= 5_000)
+            {
+                total += batch.Count;
+                await writer.EnqueueAsync(batch, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+
+        total += batch.Count;
+        await writer.EnqueueAsync(batch, cancellationToken).ConfigureAwait(false);
+        return total;
+    }
+
+    private async Task<bool> WaitForAllSettledAsync(TagWorkerMetrics metrics, RunningSimulator simulator, int total, long started, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var settled = metrics.Settled(SettlementOutcomes.Completed) + metrics.Settled(SettlementOutcomes.DeadLettered);
+            if (settings.Progress)
+            {
+                var elapsed = timeProvider.GetElapsedTime(started);
+                var stats = simulator.SnapshotStats();
+                var calls = stats.Endpoints.Values.Sum(static e => e.Calls);
+                output.Write($"\r  {elapsed.TotalSeconds,6:0.0} s  settled {settled,8:N0}/{total:N0}  calls {calls,6:N0}  ({calls / Math.Max(elapsed.TotalSeconds, 0.001),5:0} /s)  retries {metrics.Retries,5:N0}  dead-lettered {metrics.Settled(SettlementOutcomes.DeadLettered),3:N0}   ");
+            }
+
+            if (settled >= total)
+            {
+                if (settings.Progress)
+                {
+                    output.WriteLine();
+                }
+
+                return true;
+            }
+
+            if (timeProvider.GetElapsedTime(started) > settings.Timeout)
+            {
+                output.WriteLine();
+                output.WriteLine($"Timed out after {settings.Timeout} with {settled:N0} of {total:N0} messages settled.");
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(settings.Progress ? 500 : 100), timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void WriteSummary(TagWorkerMetrics metrics, SimulatorStats stats, ImApiOptions apiOptions, int total, int users, TimeSpan elapsed, bool finished, IReadOnlyList<string> differences)
+    {
+        var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
+        output.WriteLine();
+        output.WriteLine("Summary");
+        output.WriteLine($"  messages            {total:N0} ({settings.Events:N0} events + {total - settings.Events} invalid) over {users:N0} users");
+        output.WriteLine($"  elapsed             {seconds:0.00} s ({total / seconds:N0} messages/s)");
+        output.WriteLine($"  completed           {metrics.Settled(SettlementOutcomes.Completed):N0}");
+        output.WriteLine($"  dead-lettered       {metrics.Settled(SettlementOutcomes.DeadLettered):N0}");
+        output.WriteLine($"  abandoned           {metrics.Settled(SettlementOutcomes.Abandoned):N0}");
+        output.WriteLine($"  retries             {metrics.Retries:N0}");
+        output.WriteLine($"  frequency-limited   {metrics.FrequencyLimited:N0} answers to the worker, {stats.FrequencyViolations:N0} violations counted by the simulator");
+        output.WriteLine($"  injected faults     {stats.InjectedFaults:N0}");
+        output.WriteLine("  endpoint            calls  ok-calls  users-applied  mean-users/ok-call  calls/s  of-limit");
+        foreach (var command in new[] { ImCommand.RemoveAllTags, ImCommand.RemoveTag, ImCommand.AddTag })
+        {
+            var path = ImCommandPaths.ToSegment(command);
+            var calls = metrics.Calls(command);
+            var ok = metrics.SuccessfulCalls(command);
+            var applied = metrics.UsersApplied(command);
+            var rate = calls / seconds;
+            output.WriteLine($"  {path,-18} {calls,6:N0}  {ok,8:N0}  {applied,13:N0}  {(ok == 0 ? 0 : (double)applied / ok),18:0.0}  {rate,7:0.0}  {rate / apiOptions.RequestsPerSecond,8:P0}");
+        }
+
+        output.WriteLine($"  state check         {(finished && differences.Count == 0 ? "PASSED: the simulator's tags equal the model's for every user" : $"FAILED: {differences.Count} users differ")}");
+        foreach (var difference in differences.Take(10))
+        {
+            output.WriteLine($"    {difference}");
+        }
+    }
+}

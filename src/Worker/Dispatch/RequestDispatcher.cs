@@ -1,0 +1,207 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using TagWorker.ImApi;
+using TagWorker.Settlement;
+using TagWorker.Telemetry;
+
+namespace TagWorker.Dispatch;
+
+/// <summary>
+/// Sends one planned request through the rate budget and the resilience pipeline and reports each user's outcome.
+/// Retries, frequency-limit backoff and signature renewal are Polly strategies; what Polly cannot express — splitting
+/// a request the API found too large, and bisecting a rejected one until the rejected users stand alone so that one
+/// bad user never fails 99 good ones — is done here, each half going through the whole pipeline again.
+/// </summary>
+public sealed class RequestDispatcher
+{
+    private readonly IImTagClient _client;
+    private readonly IEndpointRateLimiter _rateLimiter;
+    private readonly ConfigurationFaultCircuit _circuit;
+    private readonly TagWorkerMetrics _metrics;
+    private readonly ILogger<RequestDispatcher> _logger;
+    private readonly SemaphoreSlim _concurrency;
+    private readonly ResiliencePipeline<ImCallResult> _pipeline;
+    private readonly int _maxAttempts;
+
+    public RequestDispatcher(
+        IImTagClient client,
+        UserSigProvider userSigProvider,
+        IEndpointRateLimiter rateLimiter,
+        ConfigurationFaultCircuit circuit,
+        IOptions<ImApiOptions> imApiOptions,
+        IOptions<RetryOptions> retryOptions,
+        TagWorkerMetrics metrics,
+        TimeProvider timeProvider,
+        ILogger<RequestDispatcher> logger)
+    {
+        _client = client;
+        _rateLimiter = rateLimiter;
+        _circuit = circuit;
+        _metrics = metrics;
+        _logger = logger;
+        _concurrency = new SemaphoreSlim(imApiOptions.Value.MaxConcurrentRequests);
+        _maxAttempts = retryOptions.Value.MaxAttempts;
+        _pipeline = BuildPipeline(retryOptions.Value, userSigProvider, circuit, metrics, timeProvider, logger);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> until every user in it is applied, failed for good or abandoned.
+    /// Throws <see cref="OperationCanceledException"/> only when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public async Task<IReadOnlyList<UserOutcome>> DispatchAsync(TagRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Users.Count == 0)
+        {
+            return [];
+        }
+
+        ImCallResult result;
+        try
+        {
+            result = await _pipeline.ExecuteAsync(
+                static (state, ct) => state.Self.SendOnceAsync(state.Request, ct),
+                (Self: this, Request: request),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException)
+        {
+            return AllUsers(request, UserOutcome.Abandoned);
+        }
+
+        switch (result.Kind)
+        {
+            case ImOutcomeKind.Success:
+                return AllUsers(request, UserOutcome.Applied);
+
+            case ImOutcomeKind.RequestTooLarge when request.Users.Count > 1:
+                Log.RequestSplit(_logger, ImCommandPaths.ToSegment(request.Command), request.Users.Count, result.ErrorCode);
+                return await DispatchHalvesAsync(request, cancellationToken).ConfigureAwait(false);
+
+            case ImOutcomeKind.Rejected when request.Users.Count > 1:
+                Log.RequestBisected(_logger, ImCommandPaths.ToSegment(request.Command), request.Users.Count, result.ErrorCode, result.ErrorInfo);
+                return await DispatchHalvesAsync(request, cancellationToken).ConfigureAwait(false);
+
+            case ImOutcomeKind.Rejected or ImOutcomeKind.RequestTooLarge:
+                Log.UserRejected(_logger, ImCommandPaths.ToSegment(request.Command), request.Users[0].Account, result.ErrorCode, result.ErrorInfo);
+                return AllUsers(request, account => UserOutcome.Failed(account, DeadLetterReasons.Rejected, result.ErrorCode, result.ErrorInfo));
+
+            case ImOutcomeKind.Retryable:
+                Log.RetriesExhausted(_logger, ImCommandPaths.ToSegment(request.Command), request.Users.Count, _maxAttempts, result.ErrorCode, result.FaultDescription ?? result.ErrorInfo);
+                return AllUsers(request, account => UserOutcome.Failed(account, DeadLetterReasons.RetriesExhausted, result.ErrorCode, result.FaultDescription ?? result.ErrorInfo));
+
+            default:
+                // A configuration fault, or a signature fault that survived renewal: ours, not the messages'.
+                var fault = $"{result.Kind} {result.ErrorCode}: {result.ErrorInfo}";
+                Log.ConfigurationFault(_logger, ImCommandPaths.ToSegment(request.Command), result.ErrorCode, result.ErrorInfo);
+                await _circuit.OpenAsync(fault, CancellationToken.None).ConfigureAwait(false);
+                return AllUsers(request, UserOutcome.Abandoned);
+        }
+    }
+
+    private async Task<IReadOnlyList<UserOutcome>> DispatchHalvesAsync(TagRequest request, CancellationToken cancellationToken)
+    {
+        var half = request.Users.Count / 2;
+        var first = DispatchAsync(request with { Users = request.Users.Take(half).ToArray() }, cancellationToken);
+        var second = DispatchAsync(request with { Users = request.Users.Skip(half).ToArray() }, cancellationToken);
+        var outcomes = await Task.WhenAll(first, second).ConfigureAwait(false);
+        return [.. outcomes[0], .. outcomes[1]];
+    }
+
+    private async ValueTask<ImCallResult> SendOnceAsync(TagRequest request, CancellationToken cancellationToken)
+    {
+        await _rateLimiter.WaitAsync(request.Command, cancellationToken).ConfigureAwait(false);
+        await _concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var result = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            _metrics.CallCompleted(request.Command, result.Kind, request.Users.Count);
+            return result;
+        }
+        finally
+        {
+            _concurrency.Release();
+        }
+    }
+
+    private static UserOutcome[] AllUsers(TagRequest request, Func<string, UserOutcome> outcome)
+    {
+        var outcomes = new UserOutcome[request.Users.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = outcome(request.Users[i].Account);
+        }
+
+        return outcomes;
+    }
+
+    private static ResiliencePipeline<ImCallResult> BuildPipeline(
+        RetryOptions retry,
+        UserSigProvider userSigProvider,
+        ConfigurationFaultCircuit circuit,
+        TagWorkerMetrics metrics,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        return new ResiliencePipelineBuilder<ImCallResult> { TimeProvider = timeProvider }
+            // Outermost: refuse every call while the configuration-fault circuit is isolated. It never trips by
+            // itself; the dispatcher isolates it on a configuration fault and the probe closes it.
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ImCallResult>
+            {
+                Name = "ConfigurationFault",
+                ManualControl = circuit.ManualControl,
+                ShouldHandle = static _ => PredicateResult.False(),
+            })
+            // Frequency limits are the API asking us to slow down, not a failure of the messages: back off without
+            // limit (shutdown cancels) and without spending the request's retry budget.
+            .AddRetry(new RetryStrategyOptions<ImCallResult>
+            {
+                Name = "FrequencyLimit",
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.Kind == ImOutcomeKind.RateLimited),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = retry.FrequencyLimitDelay,
+                MaxDelay = retry.MaxDelay,
+                OnRetry = args =>
+                {
+                    metrics.FrequencyLimitAnswered();
+                    Log.FrequencyLimited(logger, args.Outcome.Result?.ErrorCode ?? 0, args.RetryDelay);
+                    return default;
+                },
+            })
+            // An expired or rejected signature is renewed once; if the fresh one fails too it is a configuration fault.
+            .AddRetry(new RetryStrategyOptions<ImCallResult>
+            {
+                Name = "UserSigRenewal",
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.Kind == ImOutcomeKind.SignatureFault),
+                MaxRetryAttempts = 1,
+                Delay = TimeSpan.Zero,
+                OnRetry = args =>
+                {
+                    userSigProvider.Invalidate();
+                    Log.UserSigRenewed(logger, args.Outcome.Result?.ErrorCode ?? 0);
+                    return default;
+                },
+            })
+            .AddRetry(new RetryStrategyOptions<ImCallResult>
+            {
+                Name = "Retryable",
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.Kind == ImOutcomeKind.Retryable),
+                MaxRetryAttempts = Math.Max(1, retry.MaxAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = retry.BaseDelay,
+                MaxDelay = retry.MaxDelay,
+                OnRetry = args =>
+                {
+                    metrics.RetryScheduled();
+                    Log.RetryScheduled(logger, args.AttemptNumber + 1, args.Outcome.Result?.ErrorCode ?? 0, args.Outcome.Result?.FaultDescription, args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text;
+using TagWorker.Sources;
+
+namespace TagWorker.Tests.TestDoubles;
+
+/// <summary>A source message that records how it was settled and lets tests await the settlement.</summary>
+internal sealed class RecordingSourceMessage(string messageId, byte[] body, int deliveryCount = 1) : SourceMessage
+{
+    private readonly TaskCompletionSource<string> _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static RecordingSourceMessage FromJson(string messageId, string json) => new(messageId, Encoding.UTF8.GetBytes(json));
+
+    public override string MessageId { get; } = messageId;
+
+    public override ReadOnlyMemory<byte> Body { get; } = body;
+
+    public override int DeliveryCount { get; } = deliveryCount;
+
+    /// <summary>"completed", "abandoned" or "dead-lettered".</summary>
+    public Task<string> Settled => _settled.Task;
+
+    public string? DeadLetterReason { get; private set; }
+
+    public string? DeadLetterDescription { get; private set; }
+
+    /// <summary>Settlement order across messages, stamped from a shared counter.</summary>
+    public long SettledSequence { get; private set; }
+
+    public SettlementLog? Log { get; init; }
+
+    protected override Task OnCompleteAsync(CancellationToken cancellationToken) => Record("completed");
+
+    protected override Task OnAbandonAsync(CancellationToken cancellationToken) => Record("abandoned");
+
+    protected override Task OnDeadLetterAsync(string reason, string description, CancellationToken cancellationToken)
+    {
+        DeadLetterReason = reason;
+        DeadLetterDescription = description;
+        return Record("dead-lettered");
+    }
+
+    private Task Record(string outcome)
+    {
+        SettledSequence = Log?.Next(MessageId) ?? 0;
+        _settled.TrySetResult(outcome);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Shared order of settlements.</summary>
+internal sealed class SettlementLog
+{
+    private readonly List<string> _order = [];
+
+    public IReadOnlyList<string> Order
+    {
+        get
+        {
+            lock (_order)
+            {
+                return [.. _order];
+            }
+        }
+    }
+
+    public long Next(string messageId)
+    {
+        lock (_order)
+        {
+            _order.Add(messageId);
+            return _order.Count;
+        }
+    }
+}
