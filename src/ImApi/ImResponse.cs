@@ -19,8 +19,12 @@ public record ImResponse
     [JsonPropertyOrder(-2)]
     public string ErrorInfo { get; init; } = string.Empty;
 
-    /// <summary>0 on success, otherwise one of <see cref="ImErrorCodes"/> (or a code this client does not know).</summary>
+    /// <summary>
+    /// 0 on success, otherwise one of <see cref="ImErrorCodes"/> (or a code this client does not know). Required when
+    /// reading: a body without it must not pass for a success just because an int defaults to 0.
+    /// </summary>
     [JsonPropertyName("ErrorCode")]
+    [JsonRequired]
     [JsonPropertyOrder(-1)]
     public int ErrorCode { get; init; }
 
