@@ -1,1 +1,3 @@
-return 0;
+using TagWorker.ImSimulator;
+
+await ImSimulatorApp.Build(args).RunAsync().ConfigureAwait(false);

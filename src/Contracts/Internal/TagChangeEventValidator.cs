@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text;
+
+namespace TagWorker.Contracts.Internal;
+
+/// <summary>
+/// The v1 rules shared by the parser (for consumers) and <see cref="TagChangeEvents"/> (for publishers), so both
+/// report the same codes and messages. Each method adds every error it finds; none stops at the first.
+/// </summary>
+internal static class TagChangeEventValidator
+{
+    public static void ValidateEventId(string? eventId, ValidationErrorCollector errors)
+    {
+        if (string.IsNullOrEmpty(eventId))
+        {
+            errors.Add(EventValidationCodes.MissingEventId, WireNames.EventId, null, "no eventId");
+            return;
+        }
+
+        var shown = DisplayValue.Of(eventId);
+        if (eventId.Length > TagEventLimits.MaxEventIdLength)
+        {
+            errors.Add(
+                EventValidationCodes.EventIdTooLong,
+                WireNames.EventId,
+                shown,
+                $"eventId '{shown}' is {eventId.Length} characters, the limit is {TagEventLimits.MaxEventIdLength}");
+        }
+
+        ValidateCharacters(eventId, "eventId", WireNames.EventId, shown, errors);
+    }
+
+    /// <returns>The distinct accounts in order of first appearance (nulls left out).</returns>
+    public static IReadOnlyList<string> ValidateUsers(IReadOnlyList<string?>? users, ValidationErrorCollector errors)
+    {
+        if (users is null || users.Count == 0)
+        {
+            errors.Add(EventValidationCodes.MissingUsers, WireNames.Users, null, "no users");
+            return [];
+        }
+
+        var distinct = ValidateItems(
+            users,
+            WireNames.Users,
+            new ItemRules("account", EventValidationCodes.EmptyAccount, EventValidationCodes.AccountTooLong, TagEventLimits.MaxAccountBytes),
+            errors);
+        if (distinct.Count > TagEventLimits.MaxUsersPerEvent)
+        {
+            errors.Add(
+                EventValidationCodes.TooManyUsers,
+                WireNames.Users,
+                distinct.Count.ToString(CultureInfo.InvariantCulture),
+                $"{distinct.Count} distinct users, the limit is {TagEventLimits.MaxUsersPerEvent}");
+        }
+
+        return distinct;
+    }
+
+    /// <summary>
+    /// Checks the tags against the operation: <paramref name="op"/> is null when it is missing or unknown, and then
+    /// only the tags themselves are checked.
+    /// </summary>
+    /// <returns>The distinct tags in order of first appearance; empty for <see cref="TagOperation.RemoveAll"/>.</returns>
+    public static IReadOnlyList<string> ValidateTags(
+        TagOperation? op, IReadOnlyList<string?>? tags, ValidationErrorCollector errors)
+    {
+        var count = tags?.Count ?? 0;
+        if (op == TagOperation.RemoveAll)
+        {
+            if (count > 0)
+            {
+                var shown = DisplayValue.Of(string.Join(",", tags!));
+                errors.Add(
+                    EventValidationCodes.TagsNotAllowed,
+                    WireNames.Tags,
+                    shown,
+                    $"removeAll carries no tags, found {count} ('{shown}')");
+            }
+
+            return [];
+        }
+
+        if (count == 0)
+        {
+            if (op is { } known)
+            {
+                errors.Add(
+                    EventValidationCodes.MissingTags,
+                    WireNames.Tags,
+                    null,
+                    $"no tags: {WireOperation.NameOf(known)} needs at least one");
+            }
+
+            return [];
+        }
+
+        var distinct = ValidateItems(
+            tags!,
+            WireNames.Tags,
+            new ItemRules("tag", EventValidationCodes.EmptyTag, EventValidationCodes.TagTooLong, TagEventLimits.MaxTagBytes),
+            errors);
+        if (distinct.Count > TagEventLimits.MaxTagsPerEvent)
+        {
+            errors.Add(
+                EventValidationCodes.TooManyTags,
+                WireNames.Tags,
+                distinct.Count.ToString(CultureInfo.InvariantCulture),
+                $"{distinct.Count} distinct tags, the limit is {TagEventLimits.MaxTagsPerEvent}");
+        }
+
+        return distinct;
+    }
+
+    private static List<string> ValidateItems(
+        IReadOnlyList<string?> items, string array, ItemRules rules, ValidationErrorCollector errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var distinct = new List<string>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (item is null)
+            {
+                errors.Add(
+                    EventValidationCodes.InvalidFieldType,
+                    WireNames.Item(array, i),
+                    null,
+                    $"expected {Article(rules.Noun)} {rules.Noun} string, found null");
+                continue;
+            }
+
+            // Duplicates are folded, not errors; a bad value repeated is reported once, at its first index.
+            if (!seen.Add(item))
+            {
+                continue;
+            }
+
+            distinct.Add(item);
+            ValidateItem(item, WireNames.Item(array, i), rules, errors);
+        }
+
+        return distinct;
+    }
+
+    private static void ValidateItem(string item, string field, ItemRules rules, ValidationErrorCollector errors)
+    {
+        if (item.Length == 0)
+        {
+            errors.Add(rules.EmptyCode, field, item, $"empty {rules.Noun}");
+            return;
+        }
+
+        var shown = DisplayValue.Of(item);
+        var bytes = Encoding.UTF8.GetByteCount(item);
+        if (bytes > rules.MaxBytes)
+        {
+            errors.Add(
+                rules.TooLongCode,
+                field,
+                shown,
+                $"{rules.Noun} '{shown}' is {bytes} UTF-8 bytes, the limit is {rules.MaxBytes}");
+        }
+
+        ValidateCharacters(item, rules.Noun, field, shown, errors);
+    }
+
+    /// <summary>
+    /// Control characters are never meaningful in an account, tag or id and usually mean a publisher bug (a stray
+    /// newline from a file); unpaired surrogates cannot be encoded as UTF-8 at all. Reports the first one only.
+    /// </summary>
+    private static void ValidateCharacters(
+        string value, string noun, string field, string? shown, ValidationErrorCollector errors)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsSurrogatePair(value, i))
+            {
+                i++;
+                continue;
+            }
+
+            var what = char.IsControl(c) ? "control character"
+                : char.IsSurrogate(c) ? "unpaired surrogate"
+                : null;
+            if (what is not null)
+            {
+                errors.Add(
+                    EventValidationCodes.InvalidCharacter,
+                    field,
+                    shown,
+                    $"{noun} '{shown}' contains {what} U+{(int)c:X4} at index {i}");
+                return;
+            }
+        }
+    }
+
+    private static string Article(string noun) => noun.StartsWith('a') ? "an" : "a";
+
+    private readonly record struct ItemRules(string Noun, string EmptyCode, string TooLongCode, int MaxBytes);
+}

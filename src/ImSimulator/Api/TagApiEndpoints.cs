@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using TagWorker.ImApi;
+
+namespace TagWorker.ImSimulator.Api;
+
+/// <summary>Maps the vendor's user-tag endpoints: <c>POST /v4/all_member_push/{command}</c>.</summary>
+internal static class TagApiEndpoints
+{
+    public static IEndpointRouteBuilder MapTagApi(this IEndpointRouteBuilder endpoints)
+    {
+        var handler = endpoints.ServiceProvider.GetRequiredService<TagCallHandler>();
+        endpoints.MapPost(
+            "/" + ImCommandPaths.ServicePath + "/{command}",
+            http => handler.HandleAsync(http, http.GetRouteValue("command") as string));
+        return endpoints;
+    }
+}

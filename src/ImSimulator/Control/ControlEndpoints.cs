@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TagWorker.ImSimulator.Hosting;
+
+namespace TagWorker.ImSimulator.Control;
+
+/// <summary>
+/// The simulator's own endpoints, outside the vendor's API and its limits: <c>GET /_sim/state</c>, <c>GET /_sim/stats</c>,
+/// <c>POST /_sim/reset</c>, <c>GET</c> and <c>PUT /_sim/faults</c>.
+/// </summary>
+internal static class ControlEndpoints
+{
+    public const string Prefix = "/_sim";
+
+    public static IEndpointRouteBuilder MapSimulatorControl(this IEndpointRouteBuilder endpoints)
+    {
+        var core = endpoints.ServiceProvider.GetRequiredService<SimulatorCore>();
+        var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ControlEndpoints));
+        var json = SimulatorControlJsonContext.Default;
+
+        endpoints.MapGet(Prefix + "/state", http => http.Response.WriteAsJsonAsync(
+            new SimulatorStateResponse(core.Store.Snapshot()), json.SimulatorStateResponse, contentType: null, http.RequestAborted));
+
+        endpoints.MapGet(Prefix + "/stats", http => http.Response.WriteAsJsonAsync(
+            core.SnapshotStats(), json.SimulatorStats, contentType: null, http.RequestAborted));
+
+        endpoints.MapPost(Prefix + "/reset", http =>
+        {
+            core.Reset();
+            Log.StateReset(logger);
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+            return Task.CompletedTask;
+        });
+
+        endpoints.MapGet(Prefix + "/faults", http => http.Response.WriteAsJsonAsync(
+            core.Faults.Current, json.FaultOptions, contentType: null, http.RequestAborted));
+
+        endpoints.MapPut(Prefix + "/faults", async http =>
+        {
+            FaultOptions? faults;
+            try
+            {
+                faults = await JsonSerializer.DeserializeAsync(http.Request.Body, json.FaultOptions, http.RequestAborted).ConfigureAwait(false);
+            }
+            catch (JsonException exception)
+            {
+                await WriteErrorsAsync(http, [exception.Message]).ConfigureAwait(false);
+                return;
+            }
+
+            if (faults is null)
+            {
+                await WriteErrorsAsync(http, ["The body must be a FaultOptions object."]).ConfigureAwait(false);
+                return;
+            }
+
+            var validation = SimulatorOptionsValidator.ValidateFaults(faults);
+            if (validation.Failed)
+            {
+                await WriteErrorsAsync(http, validation.Failures.ToList()).ConfigureAwait(false);
+                return;
+            }
+
+            core.Faults.Current = faults;
+            Log.FaultsChanged(
+                logger, faults.ErrorRate91000, faults.Http502Rate, faults.DropConnectionRate, faults.Latency, faults.LatencyJitter, faults.ForcedErrorCode, faults.Seed);
+            await http.Response.WriteAsJsonAsync(core.Faults.Current, json.FaultOptions, contentType: null, http.RequestAborted).ConfigureAwait(false);
+        });
+
+        return endpoints;
+    }
+
+    private static Task WriteErrorsAsync(HttpContext http, IReadOnlyList<string> errors)
+    {
+        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return http.Response.WriteAsJsonAsync(
+            new ValidationErrorResponse(errors), SimulatorControlJsonContext.Default.ValidationErrorResponse, contentType: null, http.RequestAborted);
+    }
+}
