@@ -25,7 +25,7 @@ RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
-COPY --from=build --chown=root:root /app ./
+COPY --from=build /app ./
 
 # The files stay owned by root and read-only to the app; the process runs as `app` (APP_UID=1654, set by the base
 # image). Numeric so that Kubernetes' runAsNonRoot can verify it without a passwd lookup.
