@@ -49,7 +49,7 @@ public static class TagChangeEventParser
         {
             // The other fields mean what that version says, so judging them by v1 rules would only add noise.
             return TagChangeEventParseResult.Invalid(
-                [JsonShapeDiagnostics.UnsupportedVersion(wire.Version.Value.ToString(CultureInfo.InvariantCulture))]);
+                [TagChangeEventValidator.UnsupportedVersion(wire.Version.Value.ToString(CultureInfo.InvariantCulture))]);
         }
 
         TagChangeEventValidator.ValidateEventId(wire.EventId, errors);

@@ -107,7 +107,7 @@ internal static class JsonShapeDiagnostics
                 // Any number but the integer 1 is a version we cannot read; it overrides every other finding.
                 if (!reader.TryGetInt32(out var version) || version != TagEventLimits.Version)
                 {
-                    return [UnsupportedVersion(Encoding.UTF8.GetString(reader.ValueSpan))];
+                    return [TagChangeEventValidator.UnsupportedVersion(Encoding.UTF8.GetString(reader.ValueSpan))];
                 }
             }
             else if (name is WireNames.Users or WireNames.Tags && reader.TokenType == JsonTokenType.StartArray)
@@ -160,16 +160,6 @@ internal static class JsonShapeDiagnostics
         WireNames.Users or WireNames.Tags => "an array of strings",
         _ => "a string",
     };
-
-    public static EventValidationError UnsupportedVersion(string version)
-    {
-        var shown = DisplayValue.Of(version);
-        return new EventValidationError(
-            EventValidationCodes.UnsupportedVersion,
-            WireNames.Version,
-            shown,
-            $"version {shown} is not supported, only {TagEventLimits.Version} is");
-    }
 
     private static EventValidationError Malformed(long line, long column, string reason) => new(
         EventValidationCodes.MalformedJson,

@@ -9,6 +9,17 @@ namespace TagWorker.Contracts.Internal;
 /// </summary>
 internal static class TagChangeEventValidator
 {
+    /// <summary>The error for a <c>version</c> other than 1, given as the number was written.</summary>
+    public static EventValidationError UnsupportedVersion(string version)
+    {
+        var shown = DisplayValue.Of(version);
+        return new EventValidationError(
+            EventValidationCodes.UnsupportedVersion,
+            WireNames.Version,
+            shown,
+            $"version {shown} is not supported, only {TagEventLimits.Version} is");
+    }
+
     public static void ValidateEventId(string? eventId, ValidationErrorCollector errors)
     {
         if (string.IsNullOrEmpty(eventId))

@@ -209,4 +209,22 @@ public class TagChangeEventParserTests
         Assert.True(result.IsValid, result.Describe());
         Assert.Equal([" u1 ", "U1"], result.Event.Users);
     }
+
+    [Fact]
+    public void Parse_ValuesExactlyAtTheLimits_AreValid()
+    {
+        var eventId = new string('e', TagEventLimits.MaxEventIdLength);
+        var account = new string('a', TagEventLimits.MaxAccountBytes);
+        var tag = new string('t', TagEventLimits.MaxTagBytes);
+        var body = EventJson.AddWith("users", $"[\"{account}\"]")
+            .Replace("[\"vip\",\"beta\"]", $"[\"{tag}\"]", StringComparison.Ordinal)
+            .Replace("\"e-1\"", $"\"{eventId}\"", StringComparison.Ordinal);
+
+        var result = EventJson.Parse(body);
+
+        Assert.True(result.IsValid, result.Describe());
+        Assert.Equal(eventId, result.Event.EventId);
+        Assert.Equal([account], result.Event.Users);
+        Assert.Equal([tag], result.Event.Tags);
+    }
 }

@@ -44,7 +44,7 @@ public sealed class ImTagClientTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private static ServiceProvider BuildServices(Uri baseAddress, TimeProvider time)
+    private static ServiceProvider BuildServices(Uri baseAddress, TimeProvider time, ILoggerProvider? logs = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -57,7 +57,14 @@ public sealed class ImTagClientTests : IAsyncLifetime
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
+        services.AddLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Trace);
+            if (logs is not null)
+            {
+                logging.AddProvider(logs);
+            }
+        });
         services.AddSingleton(time);
         services.AddImApiClient();
         return services.BuildServiceProvider();
@@ -339,6 +346,53 @@ public sealed class ImTagClientTests : IAsyncLifetime
 
         Assert.Equal(ImOutcomeKind.Retryable, result.Outcome.Kind);
         Assert.Empty(result.Users);
+    }
+
+    [Fact]
+    public async Task SendAsync_AnyOutcome_LogsNeitherSecretNorUserSigNorUrl()
+    {
+        var logs = new RecordingLoggerProvider();
+        await using var services = BuildServices(_server.BaseAddress, _time, logs);
+        var client = services.GetRequiredService<IImTagClient>();
+        Answer("""{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}""");
+        await client.SendAsync(AddRequest, Ct);
+        Answer("""{"ActionStatus":"FAIL","ErrorInfo":"UserSig expired","ErrorCode":70001}""");
+        await client.SendAsync(AddRequest, Ct);
+        _server.Handler = context =>
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        };
+        await client.SendAsync(AddRequest, Ct);
+
+        var userSigs = _server.Requests.Select(r => r.Query["usersig"]).Distinct().ToArray();
+        Assert.NotEmpty(logs.Lines);
+        Assert.All(logs.Lines, line =>
+        {
+            Assert.DoesNotContain(Secret, line, StringComparison.Ordinal);
+            Assert.DoesNotContain("usersig=", line, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("/v4/", line, StringComparison.Ordinal);
+            Assert.All(userSigs, userSig => Assert.DoesNotContain(userSig, line, StringComparison.Ordinal));
+        });
+    }
+
+    private sealed class RecordingLoggerProvider : ILoggerProvider, ILogger
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Enqueue(formatter(state, exception) + " " + exception);
+
+        public void Dispose()
+        {
+        }
     }
 
     private sealed record RecordedRequest(string Method, string Path, Dictionary<string, string> Query, string? ContentType, string Body);
