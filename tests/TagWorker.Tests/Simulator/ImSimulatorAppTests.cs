@@ -50,6 +50,7 @@ public sealed class ImSimulatorAppTests
 
         options.CallsPerSecond = 1;
         options.Faults.ForcedErrorCode = 90009;
+        simulator.Options.CallsPerSecond = 2;
 
         Assert.Equal(7, simulator.Options.CallsPerSecond);
         Assert.Null(simulator.Faults.ForcedErrorCode);
