@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TagWorker.ImSimulator.Hosting;
 
@@ -30,6 +31,8 @@ public static class ImSimulatorApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Request-start lines carry the query string, and with it the caller's UserSig: keep them out of the logs.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddImSimulatorFromConfiguration();
         var app = builder.Build();
         app.MapImSimulator();

@@ -23,7 +23,7 @@ public sealed class RunningSimulator : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>A copy of the options the simulator started with; changing it has no effect (use <see cref="Faults"/>).</summary>
-    public SimulatorOptions Options => _core.Options;
+    public SimulatorOptions Options => _core.Options.Clone();
 
     /// <summary>
     /// The faults in force (a copy). Setting replaces them atomically for every later call, e.g. turn a forced 90009 on

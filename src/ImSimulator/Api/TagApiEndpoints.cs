@@ -11,10 +11,10 @@ internal static class TagApiEndpoints
 {
     public static IEndpointRouteBuilder MapTagApi(this IEndpointRouteBuilder endpoints)
     {
-        var handler = endpoints.ServiceProvider.GetRequiredService<TagCallHandler>();
+        // Resolved per call, not at mapping time, so that invalid options fail at start-up validation rather than here.
         endpoints.MapPost(
             "/" + ImCommandPaths.ServicePath + "/{command}",
-            http => handler.HandleAsync(http, http.GetRouteValue("command") as string));
+            http => http.RequestServices.GetRequiredService<TagCallHandler>().HandleAsync(http, http.GetRouteValue("command") as string));
         return endpoints;
     }
 }

@@ -18,29 +18,28 @@ internal static class ControlEndpoints
 
     public static IEndpointRouteBuilder MapSimulatorControl(this IEndpointRouteBuilder endpoints)
     {
-        var core = endpoints.ServiceProvider.GetRequiredService<SimulatorCore>();
-        var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ControlEndpoints));
         var json = SimulatorControlJsonContext.Default;
 
         endpoints.MapGet(Prefix + "/state", http => http.Response.WriteAsJsonAsync(
-            new SimulatorStateResponse(core.Store.Snapshot()), json.SimulatorStateResponse, contentType: null, http.RequestAborted));
+            new SimulatorStateResponse(Core(http).Store.Snapshot()), json.SimulatorStateResponse, contentType: null, http.RequestAborted));
 
         endpoints.MapGet(Prefix + "/stats", http => http.Response.WriteAsJsonAsync(
-            core.SnapshotStats(), json.SimulatorStats, contentType: null, http.RequestAborted));
+            Core(http).SnapshotStats(), json.SimulatorStats, contentType: null, http.RequestAborted));
 
         endpoints.MapPost(Prefix + "/reset", http =>
         {
-            core.Reset();
-            Log.StateReset(logger);
+            Core(http).Reset();
+            Log.StateReset(Logger(http));
             http.Response.StatusCode = StatusCodes.Status204NoContent;
             return Task.CompletedTask;
         });
 
         endpoints.MapGet(Prefix + "/faults", http => http.Response.WriteAsJsonAsync(
-            core.Faults.Current, json.FaultOptions, contentType: null, http.RequestAborted));
+            Core(http).Faults.Current, json.FaultOptions, contentType: null, http.RequestAborted));
 
         endpoints.MapPut(Prefix + "/faults", async http =>
         {
+            var core = Core(http);
             FaultOptions? faults;
             try
             {
@@ -67,12 +66,17 @@ internal static class ControlEndpoints
 
             core.Faults.Current = faults;
             Log.FaultsChanged(
-                logger, faults.ErrorRate91000, faults.Http502Rate, faults.DropConnectionRate, faults.Latency, faults.LatencyJitter, faults.ForcedErrorCode, faults.Seed);
+                Logger(http), faults.ErrorRate91000, faults.Http502Rate, faults.DropConnectionRate, faults.Latency, faults.LatencyJitter, faults.ForcedErrorCode, faults.Seed);
             await http.Response.WriteAsJsonAsync(core.Faults.Current, json.FaultOptions, contentType: null, http.RequestAborted).ConfigureAwait(false);
         });
 
         return endpoints;
     }
+
+    private static SimulatorCore Core(HttpContext http) => http.RequestServices.GetRequiredService<SimulatorCore>();
+
+    private static ILogger Logger(HttpContext http) =>
+        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ControlEndpoints));
 
     private static Task WriteErrorsAsync(HttpContext http, IReadOnlyList<string> errors)
     {

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TagWorker.Sources;
+using TagWorker.Sources.Local;
+
+namespace TagWorker.Tests.Sources.Local;
+
+public sealed class LocalQueueServiceCollectionExtensionsTests
+{
+    [Fact]
+    public async Task AddLocalQueueSource_Configured_ResolvesSourceAndWriterOnOneQueue()
+    {
+        await using var context = new LocalQueueTestContext();
+        await using var provider = Build(new() { ["LocalQueue:Path"] = context.Options.Path, ["LocalQueue:MaxDeliveryCount"] = "7" });
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var source = provider.GetRequiredService<ITagEventSource>();
+        var writer = provider.GetRequiredService<ITagEventWriter>();
+        var queue = provider.GetRequiredService<LocalQueue>();
+
+        Assert.Same(provider.GetRequiredService<LocalQueueSource>(), source);
+        Assert.IsType<LocalQueueWriter>(writer);
+        Assert.Equal(context.Options.Path, queue.FilePath);
+        Assert.Equal(7, provider.GetRequiredService<IOptions<LocalQueueOptions>>().Value.MaxDeliveryCount);
+    }
+
+    [Fact]
+    public async Task AddLocalQueueSource_NothingConfigured_UsesDocumentedDefaults()
+    {
+        await using var provider = Build([]);
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var options = provider.GetRequiredService<IOptions<LocalQueueOptions>>().Value;
+
+        Assert.Equal("tagworker-queue.db", options.Path);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.LockDuration);
+        Assert.Equal(10, options.MaxDeliveryCount);
+        Assert.Equal(20_000, options.MaxConcurrentMessages);
+        Assert.Equal(500, options.ReceiveBatchSize);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), options.PollInterval);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.MaxAutoLockRenewal);
+    }
+
+    [Theory]
+    [InlineData("Path", "")]
+    [InlineData("LockDuration", "00:00:00")]
+    [InlineData("LockDuration", "00:06:00")]
+    [InlineData("MaxDeliveryCount", "0")]
+    [InlineData("MaxDeliveryCount", "1001")]
+    [InlineData("MaxConcurrentMessages", "0")]
+    [InlineData("MaxConcurrentMessages", "1000001")]
+    [InlineData("ReceiveBatchSize", "0")]
+    [InlineData("PollInterval", "00:00:00")]
+    [InlineData("MaxAutoLockRenewal", "-00:00:01")]
+    public async Task AddLocalQueueSource_ValueOutOfRange_FailsAtStartNamingTheKey(string key, string value)
+    {
+        await using var provider = Build(new() { ["LocalQueue:" + key] = value });
+
+        var failure = Assert.Throws<OptionsValidationException>(
+            () => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("LocalQueue:" + key, failure.Message, StringComparison.Ordinal);
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddLogging();
+        services.AddLocalQueueSource();
+        return services.BuildServiceProvider();
+    }
+}
