@@ -122,6 +122,16 @@ internal sealed class LocalQueueDatabase : IDisposable
     private SqliteConnection Open()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_initialized)
+        {
+            // SQLite creates the file but not its directory.
+            var directory = Path.GetDirectoryName(FilePath);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+        }
+
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -146,12 +156,6 @@ internal sealed class LocalQueueDatabase : IDisposable
     // Called with the write turn held: every path to a first Open goes through EnterWriteAsync.
     private void Initialize(SqliteConnection connection)
     {
-        var directory = Path.GetDirectoryName(FilePath);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
         // WAL is a property of the file: set once, it holds for every connection and process.
         using (var journal = Command(connection, null, "PRAGMA journal_mode = WAL"))
         {

@@ -17,6 +17,7 @@ internal sealed class LocalQueueLockRenewer : IAsyncDisposable
     private const int MaxLocksPerTransaction = 1000;
 
     private readonly ConcurrentDictionary<long, LocalQueueMessage> _outstanding = new();
+
     // Never disposed: it has no timer or linked token to release, and the loop may still observe it after Stop.
     private readonly CancellationTokenSource _stop = new();
     private readonly LocalQueue _queue;

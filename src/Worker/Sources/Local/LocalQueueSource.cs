@@ -76,7 +76,10 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
         }
     }
 
-    /// <summary>Stops renewing locks and waits for a renewal in progress. Unsettled messages stay leased until their locks expire.</summary>
+    /// <summary>
+    /// Stops renewing locks and waits for a renewal in progress. Unsettled messages stay leased until their locks
+    /// expire, and can still be settled.
+    /// </summary>
     public ValueTask DisposeAsync() => _renewer.DisposeAsync();
 
     /// <summary>Stops renewing locks without waiting for a renewal in progress (which then finishes on its own).</summary>

@@ -30,6 +30,31 @@ public sealed class LocalQueueTests
     }
 
     [Fact]
+    public async Task EnqueueAsync_FileInMissingDirectory_CreatesDirectoryAndFile()
+    {
+        await using var context = new LocalQueueTestContext();
+        var path = Path.Combine(context.Directory, "not", "yet", "queue.db");
+        var queue = context.CreateQueue(path);
+
+        await queue.EnqueueAsync([Body("m0")], Cancellation);
+
+        Assert.True(File.Exists(path));
+        Assert.Equal(path, queue.FilePath);
+        Assert.Equal(new LocalQueueCounts(1, 0, 0), await queue.GetCountsAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task FilePath_RelativePath_IsResolvedAgainstCurrentDirectory()
+    {
+        await using var context = new LocalQueueTestContext(o => o.Path = "relative-queue.db");
+
+        var queue = context.CreateQueue();
+
+        Assert.Equal(Path.Combine(Environment.CurrentDirectory, "relative-queue.db"), queue.FilePath);
+        Assert.False(File.Exists(queue.FilePath));
+    }
+
+    [Fact]
     public async Task EnqueueAsync_NoBodies_EnqueuesNothing()
     {
         await using var context = new LocalQueueTestContext();
