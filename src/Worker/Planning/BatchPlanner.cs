@@ -51,18 +51,20 @@ public sealed class BatchPlanner
                 resets.Add(new PhaseEntry(account, []));
             }
 
-            if (change.RemoveCount > 0)
+            if (change.RemoveCount > 0 || change.AddCount > 0)
             {
-                var tags = new string[change.RemoveCount];
-                change.CopyRemovesTo(tags);
-                removes.Add(new PhaseEntry(account, tags));
-            }
+                string[] removeTags = change.RemoveCount > 0 ? new string[change.RemoveCount] : [];
+                string[] addTags = change.AddCount > 0 ? new string[change.AddCount] : [];
+                change.CopyTo(addTags, removeTags);
+                if (removeTags.Length > 0)
+                {
+                    removes.Add(new PhaseEntry(account, removeTags));
+                }
 
-            if (change.AddCount > 0)
-            {
-                var tags = new string[change.AddCount];
-                change.CopyAddsTo(tags);
-                adds.Add(new PhaseEntry(account, tags));
+                if (addTags.Length > 0)
+                {
+                    adds.Add(new PhaseEntry(account, addTags));
+                }
             }
         }
 

@@ -26,6 +26,8 @@ public class UserTagChangePropertyTests
         var change = TagModel.Fold(scenario.All);
 
         Assert.Empty(change.Adds.Intersect(change.Removes));
+        Assert.Equal(change.Adds.Count, change.Adds.Distinct().Count());
+        Assert.Equal(change.Removes.Count, change.Removes.Distinct().Count());
         Assert.True(!change.Reset || change.Removes.Count == 0);
         Assert.Equal(!change.Reset && change.Adds.Count == 0 && change.Removes.Count == 0, change.IsEmpty);
     }

@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using static TagWorker.Sources.Local.LocalQueueDatabase;
 
 namespace TagWorker.Sources.Local;
 
@@ -15,14 +17,12 @@ namespace TagWorker.Sources.Local;
 /// <see cref="MaxDeliveryCountExceededReason"/>. Safe for concurrent calls, and for several processes sharing the file.
 /// </summary>
 /// <remarks>
-/// Durability: the file is in WAL mode. An enqueue commits with <c>synchronous=FULL</c>, which syncs the WAL to disk
-/// before returning, so an enqueued event survives a process crash and a power loss. Every other write (lease,
-/// settle, renew, dead-letter) commits with <c>synchronous=NORMAL</c>: no sync per transaction, still safe against a
-/// process crash, and on a power loss at most the newest of those writes roll back. That only makes a settled message
-/// come back (at-least-once delivery, which the worker handles anyway), and because the WAL is replayed as a prefix
-/// it can never drop an enqueue or reorder settlements. This keeps per-message settlement off the disk's sync latency.
-/// Writers in this process take turns through one gate (SQLite allows one writer at a time, and waiting in SQLite's
-/// busy handler is slower than waiting here); other processes are waited for through SQLite's busy timeout.
+/// An enqueue returns once synced to disk (it survives a power loss). Leases, renewals and settlements are not synced
+/// one by one: a power loss (not a process crash) can roll the newest of them back, which only delivers a settled
+/// message again, the at-least-once delivery the worker handles anyway. Settlements from concurrent callers are
+/// written together in one transaction (group commit), so settle concurrently for throughput.
+/// A token "loses" its lock when the message was settled, or when its lock expired and another receive took it; an
+/// expired lock that nobody took yet still settles, as no other delivery exists to be confused with it.
 /// </remarks>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix",
     Justification = "It is a message queue (the design's 'local durable queue'), not a collection.")]
@@ -31,16 +31,13 @@ public sealed class LocalQueue : IDisposable
     /// <summary>The dead-letter reason of a message delivered <see cref="LocalQueueOptions.MaxDeliveryCount"/> times.</summary>
     public const string MaxDeliveryCountExceededReason = "MaxDeliveryCountExceeded";
 
-    // How long a write waits for another process (e.g. the enqueue verb) to finish its transaction.
-    private const int BusyTimeoutMilliseconds = 30_000;
+    // Bounds one group commit, so one writer's turn stays short.
+    private const int MaxSettlementsPerTransaction = 1000;
 
-    private readonly string _connectionString;
+    private readonly LocalQueueDatabase _database;
     private readonly LocalQueueOptions _options;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger<LocalQueue> _logger;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private volatile bool _initialized;
-    private volatile bool _disposed;
+    private readonly ConcurrentQueue<PendingSettlement> _settlements = new();
 
     public LocalQueue(IOptions<LocalQueueOptions> options, TimeProvider timeProvider, ILogger<LocalQueue> logger)
     {
@@ -48,15 +45,9 @@ public sealed class LocalQueue : IDisposable
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         _options = options.Value;
-        _timeProvider = timeProvider;
         _logger = logger;
-        FilePath = System.IO.Path.GetFullPath(_options.Path);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = FilePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
+        FilePath = Path.GetFullPath(_options.Path);
+        _database = new LocalQueueDatabase(FilePath, timeProvider, logger);
     }
 
     /// <summary>The full path of the queue's SQLite file.</summary>
@@ -71,7 +62,7 @@ public sealed class LocalQueue : IDisposable
             return;
         }
 
-        await WriteAsync(durable: true, (connection, transaction, now) =>
+        await _database.WriteAsync(durable: true, (connection, transaction, now) =>
         {
             using var insert = Command(connection, transaction, LocalQueueSql.Insert);
             var messageId = insert.Parameters.Add("$message_id", SqliteType.Text);
@@ -95,10 +86,10 @@ public sealed class LocalQueue : IDisposable
     /// message that would exceed <see cref="LocalQueueOptions.MaxDeliveryCount"/> is dead-lettered instead.
     /// Returns an empty list when nothing is available.
     /// </summary>
-    public async Task<IReadOnlyList<LeasedMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<LeasedMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        return await WriteAsync(durable: false, (connection, transaction, now) =>
+        return _database.WriteAsync(durable: false, (connection, transaction, now) =>
         {
             var leased = new List<LeasedMessage>();
             while (leased.Count < maxMessages)
@@ -125,43 +116,27 @@ public sealed class LocalQueue : IDisposable
 
             leased.Sort((a, b) => a.SequenceNumber.CompareTo(b.SequenceNumber));
             return (IReadOnlyList<LeasedMessage>)leased;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     /// <summary>Deletes the message: it was processed.</summary>
     /// <exception cref="MessageLockLostException">The token no longer holds the message.</exception>
     public Task CompleteAsync(long sequenceNumber, Guid lockToken, CancellationToken cancellationToken) =>
-        SettleAsync(LocalQueueSql.Complete, sequenceNumber, lockToken, cancellationToken);
+        SettleAsync(PendingSettlement.Complete(sequenceNumber, lockToken), cancellationToken);
 
     /// <summary>Releases the lock so the message is available again at once (its next delivery counts one more).</summary>
     /// <exception cref="MessageLockLostException">The token no longer holds the message.</exception>
     public Task AbandonAsync(long sequenceNumber, Guid lockToken, CancellationToken cancellationToken) =>
-        SettleAsync(LocalQueueSql.Abandon, sequenceNumber, lockToken, cancellationToken);
+        SettleAsync(PendingSettlement.Abandon(sequenceNumber, lockToken), cancellationToken);
 
     /// <summary>Moves the message to the dead-letter store with a reason and description.</summary>
     /// <exception cref="MessageLockLostException">The token no longer holds the message.</exception>
-    public async Task DeadLetterAsync(
+    public Task DeadLetterAsync(
         long sequenceNumber, Guid lockToken, string reason, string description, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
         ArgumentNullException.ThrowIfNull(description);
-        await WriteAsync(durable: false, (connection, transaction, now) =>
-        {
-            using var insert = Command(connection, transaction, LocalQueueSql.DeadLetterOne);
-            AddLock(insert, sequenceNumber, lockToken);
-            insert.Parameters.AddWithValue("$reason", reason);
-            insert.Parameters.AddWithValue("$description", description);
-            insert.Parameters.AddWithValue("$now", now);
-            if (insert.ExecuteNonQuery() == 0)
-            {
-                throw new MessageLockLostException(sequenceNumber);
-            }
-
-            using var delete = Command(connection, transaction, LocalQueueSql.DeleteOne);
-            delete.Parameters.AddWithValue("$seq", sequenceNumber);
-            delete.ExecuteNonQuery();
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
+        return SettleAsync(PendingSettlement.DeadLetter(sequenceNumber, lockToken, reason, description), cancellationToken);
     }
 
     /// <summary>Extends the lock to now + <see cref="LocalQueueOptions.LockDuration"/>; returns the new expiry.</summary>
@@ -175,7 +150,7 @@ public sealed class LocalQueue : IDisposable
 
     /// <summary>Renews many locks in one transaction; a lost lock is reported, not thrown.</summary>
     internal Task<LockRenewal> RenewLocksAsync(IReadOnlyList<LockReference> locks, CancellationToken cancellationToken) =>
-        WriteAsync(durable: false, (connection, transaction, now) =>
+        _database.WriteAsync(durable: false, (connection, transaction, now) =>
         {
             var lockedUntil = now + LockDurationMilliseconds;
             var renewed = new bool[locks.Count];
@@ -195,25 +170,21 @@ public sealed class LocalQueue : IDisposable
         }, cancellationToken);
 
     /// <summary>Counts available, leased and dead-lettered messages, as of one snapshot.</summary>
-    public async Task<LocalQueueCounts> GetCountsAsync(CancellationToken cancellationToken)
-    {
-        var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<LocalQueueCounts> GetCountsAsync(CancellationToken cancellationToken) =>
+        _database.ReadAsync((connection, now) =>
         {
             using var command = Command(connection, null, LocalQueueSql.Counts);
-            command.Parameters.AddWithValue("$now", NowMilliseconds());
+            command.Parameters.AddWithValue("$now", now);
             using var reader = command.ExecuteReader();
             reader.Read();
             return new LocalQueueCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Reads up to <paramref name="maxMessages"/> dead-lettered messages, oldest first, without removing them.</summary>
-    public async Task<IReadOnlyList<DeadLetteredMessage>> ReadDeadLettersAsync(int maxMessages, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeadLetteredMessage>> ReadDeadLettersAsync(int maxMessages, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return _database.ReadAsync((connection, _) =>
         {
             using var command = Command(connection, null, LocalQueueSql.ReadDeadLetters);
             command.Parameters.AddWithValue("$max", maxMessages);
@@ -231,34 +202,92 @@ public sealed class LocalQueue : IDisposable
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
             }
 
-            return messages;
-        }
+            return (IReadOnlyList<DeadLetteredMessage>)messages;
+        }, cancellationToken);
     }
 
     /// <summary>Closes the pooled connections to the file. Operations after this throw <see cref="ObjectDisposedException"/>.</summary>
-    public void Dispose()
+    public void Dispose() => _database.Dispose();
+
+    private long LockDurationMilliseconds => (long)_options.LockDuration.TotalMilliseconds;
+
+    private async Task SettleAsync(PendingSettlement settlement, CancellationToken cancellationToken)
     {
-        if (_disposed)
+        _settlements.Enqueue(settlement);
+        WriteTurn turn;
+        try
+        {
+            turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch when (!settlement.TryWithdraw())
+        {
+            // Waiting failed (cancelled, disposed) but another writer had taken the settlement already, so it could
+            // not be withdrawn: it is being written, and its outcome is the true answer. When it could be withdrawn,
+            // the filter is false and the failure propagates with nothing written.
+            await settlement.Written.ConfigureAwait(false);
+            return;
+        }
+
+        using (turn)
+        {
+            // Another writer may have written it while we waited; otherwise write it with everything waiting.
+            while (!settlement.IsTaken)
+            {
+                WriteWaitingSettlements();
+            }
+        }
+
+        await settlement.Written.ConfigureAwait(false);
+    }
+
+    private void WriteWaitingSettlements()
+    {
+        var batch = new List<PendingSettlement>();
+        while (batch.Count < MaxSettlementsPerTransaction && _settlements.TryDequeue(out var settlement))
+        {
+            if (settlement.TryTake())
+            {
+                batch.Add(settlement);
+            }
+        }
+
+        if (batch.Count == 0)
         {
             return;
         }
 
-        _disposed = true;
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-    }
-
-    private long LockDurationMilliseconds => (long)_options.LockDuration.TotalMilliseconds;
-
-    private long NowMilliseconds() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private async Task SettleAsync(string sql, long sequenceNumber, Guid lockToken, CancellationToken cancellationToken) =>
-        await WriteAsync(durable: false, (connection, transaction, _) =>
+        bool[] written;
+        try
         {
-            using var command = Command(connection, transaction, sql);
-            AddLock(command, sequenceNumber, lockToken);
-            return command.ExecuteNonQuery() == 1 ? true : throw new MessageLockLostException(sequenceNumber);
-        }, cancellationToken).ConfigureAwait(false);
+            written = _database.Write(durable: false, (connection, transaction, now) =>
+            {
+                using var statements = new SettlementStatements(connection, transaction, now);
+                return batch.ConvertAll(statements.Apply).ToArray();
+            });
+        }
+        catch (Exception exception)
+        {
+            // The transaction rolled back: none of the batch was written, and every caller hears why.
+            foreach (var settlement in batch)
+            {
+                settlement.Fail(exception);
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (written[i])
+            {
+                batch[i].Succeed();
+            }
+            else
+            {
+                batch[i].Fail(new MessageLockLostException(batch[i].SequenceNumber));
+            }
+        }
+    }
 
     private static List<Candidate> SelectAvailable(SqliteConnection connection, SqliteTransaction transaction, long now, int max)
     {
@@ -308,152 +337,6 @@ public sealed class LocalQueue : IDisposable
                 reader.GetGuid(5),
                 DateTimeOffset.FromUnixTimeMilliseconds(lockedUntil)));
         }
-    }
-
-    private async Task<T> WriteAsync<T>(
-        bool durable, Func<SqliteConnection, SqliteTransaction, long, T> work, CancellationToken cancellationToken)
-    {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                using (var pragma = Command(connection, null, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"))
-                {
-                    pragma.ExecuteNonQuery();
-                }
-
-                // BEGIN IMMEDIATE: take the write lock up front, so the transaction never has to upgrade a read lock
-                // (an upgrade that meets another writer fails at once instead of waiting).
-                using var transaction = connection.BeginTransaction(deferred: false);
-
-                // Read the clock once the write lock is held, so lock expiries are measured from the actual lease.
-                var result = work(connection, transaction, NowMilliseconds());
-                transaction.Commit();
-                return result;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
-    {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        return await OpenAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-            // Per connection, and a pooled connection may be new: set it every time (it is a cheap pragma).
-            using var pragma = Command(connection, null, "PRAGMA busy_timeout = " + BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture));
-            pragma.ExecuteNonQuery();
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async Task EnsureInitializedAsync(CancellationToken cancellationToken)
-    {
-        if (_initialized)
-        {
-            return;
-        }
-
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_initialized)
-            {
-                return;
-            }
-
-            var directory = System.IO.Path.GetDirectoryName(FilePath);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                CreateSchema(connection);
-            }
-
-            _initialized = true;
-            LocalQueueLog.QueueOpened(_logger, FilePath);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private static void CreateSchema(SqliteConnection connection)
-    {
-        // WAL is a property of the file: set once, it holds for every connection and process.
-        using (var journal = Command(connection, null, "PRAGMA journal_mode = WAL"))
-        {
-            var mode = journal.ExecuteScalar() as string;
-            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException(
-                    $"The local queue file {connection.DataSource} cannot use write-ahead logging (journal mode '{mode}'); put it on a local file system.");
-            }
-        }
-
-        using var transaction = connection.BeginTransaction(deferred: false);
-        using (var version = Command(connection, transaction, "PRAGMA user_version"))
-        {
-            var current = Convert.ToInt64(version.ExecuteScalar(), CultureInfo.InvariantCulture);
-            if (current > LocalQueueSql.SchemaVersion)
-            {
-                throw new InvalidOperationException(
-                    $"The local queue file {connection.DataSource} has schema version {current}, newer than this TagWorker's {LocalQueueSql.SchemaVersion}.");
-            }
-        }
-
-        using (var create = Command(connection, transaction, LocalQueueSql.CreateSchema))
-        {
-            create.ExecuteNonQuery();
-        }
-
-        using (var setVersion = Command(connection, transaction,
-            "PRAGMA user_version = " + LocalQueueSql.SchemaVersion.ToString(CultureInfo.InvariantCulture)))
-        {
-            setVersion.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
-    private static void AddLock(SqliteCommand command, long sequenceNumber, Guid lockToken)
-    {
-        command.Parameters.AddWithValue("$seq", sequenceNumber);
-        // Explicitly a blob: Microsoft.Data.Sqlite binds a Guid as text by default, and the tokens are 16-byte blobs.
-        command.Parameters.Add("$lock_token", SqliteType.Blob).Value = lockToken;
     }
 
     private static string JsonArray(List<Candidate> candidates)

@@ -17,6 +17,8 @@ internal sealed class LocalQueueLockRenewer : IAsyncDisposable
     private const int MaxLocksPerTransaction = 1000;
 
     private readonly ConcurrentDictionary<long, LocalQueueMessage> _outstanding = new();
+
+    // Never disposed: it has no timer or linked token to release, and the loop may still observe it after Stop.
     private readonly CancellationTokenSource _stop = new();
     private readonly LocalQueue _queue;
     private readonly LocalQueueOptions _options;
@@ -48,20 +50,23 @@ internal sealed class LocalQueueLockRenewer : IAsyncDisposable
     public void Untrack(LocalQueueMessage message) =>
         _outstanding.TryRemove(KeyValuePair.Create(message.SequenceNumber, message));
 
+    /// <summary>Stops the renewal loop and waits for it to end.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        await _stop.CancelAsync().ConfigureAwait(false);
+        Stop();
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);
         }
+    }
 
-        _stop.Dispose();
+    /// <summary>Stops the renewal loop without waiting; it ends at its next wait.</summary>
+    public void Stop()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stop.Cancel();
+        }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)

@@ -1,8 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using TagWorker.Sources;
-using TagWorker.Sources.Local;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace TagWorker.Sources.Local;
 
 /// <summary>Registers the local durable queue as TagWorker's source.</summary>
 public static class LocalQueueServiceCollectionExtensions

@@ -11,7 +11,7 @@ namespace TagWorker.Sources.Local;
 /// messages can still be settled after <see cref="RunAsync"/> returned. A storage failure ends
 /// <see cref="RunAsync"/> with its exception (SQLite itself waits out a busy file first).
 /// </summary>
-public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable
+public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDisposable
 {
     private readonly LocalQueue _queue;
     private readonly LocalQueueOptions _options;
@@ -76,8 +76,14 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable
         }
     }
 
-    /// <summary>Stops renewing locks. Unsettled messages stay leased until their locks expire.</summary>
+    /// <summary>
+    /// Stops renewing locks and waits for a renewal in progress. Unsettled messages stay leased until their locks
+    /// expire, and can still be settled.
+    /// </summary>
     public ValueTask DisposeAsync() => _renewer.DisposeAsync();
+
+    /// <summary>Stops renewing locks without waiting for a renewal in progress (which then finishes on its own).</summary>
+    public void Dispose() => _renewer.Stop();
 
     private async Task<LocalQueueMessage[]> ReceiveAsync(CancellationToken cancellationToken)
     {

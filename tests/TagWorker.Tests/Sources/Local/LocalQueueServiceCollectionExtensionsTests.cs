@@ -26,6 +26,20 @@ public sealed class LocalQueueServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task AddLocalQueueSource_ProviderDisposedSynchronously_DisposesCleanly()
+    {
+        await using var context = new LocalQueueTestContext();
+        var provider = Build(new() { ["LocalQueue:Path"] = context.Options.Path });
+        var source = provider.GetRequiredService<ITagEventSource>();
+        await provider.GetRequiredService<ITagEventWriter>().EnqueueAsync([LocalQueueTestContext.Body("m0")], LocalQueueTestContext.Cancellation);
+
+        provider.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(
+            () => source.RunAsync((_, _) => ValueTask.CompletedTask, LocalQueueTestContext.Cancellation));
+    }
+
+    [Fact]
     public async Task AddLocalQueueSource_NothingConfigured_UsesDocumentedDefaults()
     {
         await using var provider = Build([]);

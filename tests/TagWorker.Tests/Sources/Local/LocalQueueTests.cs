@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using TagWorker.Sources.Local;
 using static TagWorker.Tests.Sources.Local.LocalQueueTestContext;
 
@@ -26,6 +27,31 @@ public sealed class LocalQueueTests
         Assert.Equal(5, all.Select(m => m.MessageId).Distinct().Count());
         Assert.Equal(all.Select(m => m.SequenceNumber).Order(), all.Select(m => m.SequenceNumber));
         Assert.Equal(new LocalQueueCounts(0, 5, 0), await queue.GetCountsAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_FileInMissingDirectory_CreatesDirectoryAndFile()
+    {
+        await using var context = new LocalQueueTestContext();
+        var path = Path.Combine(context.Directory, "not", "yet", "queue.db");
+        var queue = context.CreateQueue(path);
+
+        await queue.EnqueueAsync([Body("m0")], Cancellation);
+
+        Assert.True(File.Exists(path));
+        Assert.Equal(path, queue.FilePath);
+        Assert.Equal(new LocalQueueCounts(1, 0, 0), await queue.GetCountsAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task FilePath_RelativePath_IsResolvedAgainstCurrentDirectory()
+    {
+        await using var context = new LocalQueueTestContext(o => o.Path = "relative-queue.db");
+
+        var queue = context.CreateQueue();
+
+        Assert.Equal(Path.Combine(Environment.CurrentDirectory, "relative-queue.db"), queue.FilePath);
+        Assert.False(File.Exists(queue.FilePath));
     }
 
     [Fact]
@@ -202,6 +228,66 @@ public sealed class LocalQueueTests
         Assert.Equal(new LocalQueueCounts(0, 1, 0), await queue.GetCountsAsync(Cancellation));
         await queue.CompleteAsync(current.SequenceNumber, current.LockToken, Cancellation);
         Assert.Equal(new LocalQueueCounts(0, 0, 0), await queue.GetCountsAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task Settle_ManyConcurrently_EachGetsItsOwnOutcome()
+    {
+        await using var context = new LocalQueueTestContext();
+        var queue = context.CreateQueue();
+        await queue.EnqueueAsync(Bodies("m", 200), Cancellation);
+        var leased = await queue.ReceiveAsync(200, Cancellation);
+
+        // Every fourth message is settled twice at once: exactly one of the two settlements may win.
+        var settlements = leased.SelectMany((m, i) => (i % 4) switch
+        {
+            0 => [Settle(() => queue.CompleteAsync(m.SequenceNumber, m.LockToken, Cancellation))],
+            1 => [Settle(() => queue.AbandonAsync(m.SequenceNumber, m.LockToken, Cancellation))],
+            2 => [Settle(() => queue.DeadLetterAsync(m.SequenceNumber, m.LockToken, "Test", "m" + i, Cancellation))],
+            _ => new[]
+            {
+                Settle(() => queue.CompleteAsync(m.SequenceNumber, m.LockToken, Cancellation)),
+                Settle(() => queue.CompleteAsync(m.SequenceNumber, m.LockToken, Cancellation)),
+            },
+        }).ToArray();
+        var outcomes = await Task.WhenAll(settlements);
+
+        Assert.Equal(50 + 50 + 50 + 50, outcomes.Count(o => o));
+        Assert.Equal(50, outcomes.Count(o => !o));
+        Assert.Equal(new LocalQueueCounts(50, 0, 50), await queue.GetCountsAsync(Cancellation));
+        var deadLetters = await queue.ReadDeadLettersAsync(100, Cancellation);
+        Assert.All(deadLetters, d => Assert.Equal(d.Description, Text(d.Body)));
+        var redelivered = await queue.ReceiveAsync(100, Cancellation);
+        Assert.All(redelivered, m => Assert.Equal(1, int.Parse(Text(m.Body)[1..], CultureInfo.InvariantCulture) % 4));
+
+        static Task<bool> Settle(Func<Task> settle) => Task.Run(async () =>
+        {
+            try
+            {
+                await settle();
+                return true;
+            }
+            catch (MessageLockLostException)
+            {
+                return false;
+            }
+        });
+    }
+
+    [Fact]
+    public async Task CompleteAsync_CancelledBeforeWritten_WritesNothing()
+    {
+        await using var context = new LocalQueueTestContext();
+        var queue = context.CreateQueue();
+        await queue.EnqueueAsync([Body("m0")], Cancellation);
+        var leased = (await queue.ReceiveAsync(1, Cancellation))[0];
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => queue.CompleteAsync(leased.SequenceNumber, leased.LockToken, new CancellationToken(canceled: true)));
+
+        Assert.Equal(new LocalQueueCounts(0, 1, 0), await queue.GetCountsAsync(Cancellation));
+        await queue.AbandonAsync(leased.SequenceNumber, leased.LockToken, Cancellation);
+        Assert.Equal(new LocalQueueCounts(1, 0, 0), await queue.GetCountsAsync(Cancellation));
     }
 
     [Fact]

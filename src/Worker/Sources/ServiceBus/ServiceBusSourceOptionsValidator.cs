@@ -1,0 +1,104 @@
+using Azure.Messaging.ServiceBus;
+using Microsoft.Extensions.Options;
+
+namespace TagWorker.Sources.ServiceBus;
+
+/// <summary>
+/// The cross-field rules of <see cref="ServiceBusSourceOptions"/>: one way to connect, one entity. Messages name the
+/// configuration keys and never repeat the connection string.
+/// </summary>
+internal sealed class ServiceBusSourceOptionsValidator : IValidateOptions<ServiceBusSourceOptions>
+{
+    private const string Section = ServiceBusSourceOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, ServiceBusSourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        ValidateConnection(options, failures);
+        ValidateEntity(options, failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateConnection(ServiceBusSourceOptions options, List<string> failures)
+    {
+        bool hasConnectionString = ServiceBusSourceOptions.IsSet(options.ConnectionString);
+        bool hasNamespace = ServiceBusSourceOptions.IsSet(options.FullyQualifiedNamespace);
+        if (hasConnectionString && hasNamespace)
+        {
+            failures.Add($"{Section}:ConnectionString and {Section}:FullyQualifiedNamespace are both set; set exactly one " +
+                $"({Section}:FullyQualifiedNamespace authenticates with Microsoft Entra ID, e.g. workload identity).");
+        }
+        else if (!hasConnectionString && !hasNamespace)
+        {
+            failures.Add($"Neither {Section}:ConnectionString nor {Section}:FullyQualifiedNamespace is set; set exactly one.");
+        }
+        else if (hasConnectionString)
+        {
+            ValidateConnectionString(options, failures);
+        }
+        else if (Uri.CheckHostName(options.FullyQualifiedNamespace) != UriHostNameType.Dns)
+        {
+            failures.Add($"{Section}:FullyQualifiedNamespace must be a host name such as contoso.servicebus.windows.net, " +
+                "without scheme, port or path.");
+        }
+    }
+
+    private static void ValidateConnectionString(ServiceBusSourceOptions options, List<string> failures)
+    {
+        ServiceBusConnectionStringProperties properties;
+        try
+        {
+            properties = ServiceBusConnectionStringProperties.Parse(options.ConnectionString);
+        }
+        catch (FormatException)
+        {
+            failures.Add(MalformedConnectionString);
+            return;
+        }
+
+        bool hasKey = ServiceBusSourceOptions.IsSet(properties.SharedAccessKeyName) && ServiceBusSourceOptions.IsSet(properties.SharedAccessKey);
+        if (!ServiceBusSourceOptions.IsSet(properties.FullyQualifiedNamespace) || (!hasKey && !ServiceBusSourceOptions.IsSet(properties.SharedAccessSignature)))
+        {
+            failures.Add(MalformedConnectionString);
+            return;
+        }
+
+        // A connection string scoped to one entity (EntityPath) only works for that entity; the SDK would fail later.
+        string? entity = ServiceBusSourceOptions.IsSet(options.QueueName) ? options.QueueName : options.TopicName;
+        if (ServiceBusSourceOptions.IsSet(properties.EntityPath) && ServiceBusSourceOptions.IsSet(entity)
+            && !string.Equals(properties.EntityPath, entity, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{Section}:ConnectionString is scoped to entity '{properties.EntityPath}' (EntityPath), " +
+                $"not to the configured '{entity}'.");
+        }
+    }
+
+    private static string MalformedConnectionString =>
+        $"{Section}:ConnectionString is not a valid Service Bus connection string; expected " +
+        "Endpoint=sb://<namespace>/;SharedAccessKeyName=<name>;SharedAccessKey=<key> (or SharedAccessSignature=...).";
+
+    private static void ValidateEntity(ServiceBusSourceOptions options, List<string> failures)
+    {
+        bool hasQueue = ServiceBusSourceOptions.IsSet(options.QueueName);
+        bool hasTopic = ServiceBusSourceOptions.IsSet(options.TopicName);
+        bool hasSubscription = ServiceBusSourceOptions.IsSet(options.SubscriptionName);
+        if (hasQueue && (hasTopic || hasSubscription))
+        {
+            failures.Add($"{Section}:QueueName and {Section}:TopicName/{Section}:SubscriptionName are both set; " +
+                "use either a queue or a topic subscription.");
+        }
+        else if (!hasQueue && !hasTopic && !hasSubscription)
+        {
+            failures.Add($"No entity is set: set {Section}:QueueName, or {Section}:TopicName and {Section}:SubscriptionName.");
+        }
+        else if (hasTopic && !hasSubscription)
+        {
+            failures.Add($"{Section}:SubscriptionName is required with {Section}:TopicName.");
+        }
+        else if (hasSubscription && !hasTopic)
+        {
+            failures.Add($"{Section}:TopicName is required with {Section}:SubscriptionName.");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Azure.Messaging.ServiceBus;
+
+namespace TagWorker.Sources.ServiceBus;
+
+/// <summary>A <see cref="ReceiveScope"/> over the session processor's <see cref="ProcessSessionMessageEventArgs"/>.</summary>
+internal sealed class SessionReceiveScope(ProcessSessionMessageEventArgs args) : ReceiveScope
+{
+    private ProcessorReceiveActions? _receiveActions;
+
+    public override ServiceBusReceivedMessage TriggerMessage => args.Message;
+
+    public override CancellationToken CancellationToken => args.CancellationToken;
+
+    public override Task<IReadOnlyList<ServiceBusReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan? maxWaitTime, CancellationToken cancellationToken) =>
+        (_receiveActions ??= args.GetReceiveActions()).ReceiveMessagesAsync(maxMessages, maxWaitTime, cancellationToken);
+
+    public override Task CompleteAsync(ServiceBusReceivedMessage message) =>
+        args.CompleteMessageAsync(message, CancellationToken.None);
+
+    public override Task DeadLetterAsync(ServiceBusReceivedMessage message, string reason, string description) =>
+        args.DeadLetterMessageAsync(message, reason, description, CancellationToken.None);
+
+    public override Task AbandonAsync(ServiceBusReceivedMessage message) =>
+        args.AbandonMessageAsync(message, propertiesToModify: null, CancellationToken.None);
+}

@@ -1,0 +1,31 @@
+using Azure.Messaging.ServiceBus;
+
+namespace TagWorker.Tests.Sources.ServiceBus;
+
+/// <summary>A <see cref="ServiceBusReceiver"/> test double (SDK mocking seam) that records settlement calls.</summary>
+internal sealed class RecordingReceiver(SettlementRecorder recorder) : ServiceBusReceiver
+{
+    public override Task CompleteMessageAsync(ServiceBusReceivedMessage message, CancellationToken cancellationToken = default) =>
+        recorder.RecordAsync(new SettleCall("Complete", message, null, null, cancellationToken));
+
+    public override Task DeadLetterMessageAsync(ServiceBusReceivedMessage message, string deadLetterReason, string? deadLetterErrorDescription = null, CancellationToken cancellationToken = default) =>
+        recorder.RecordAsync(new SettleCall("DeadLetter", message, deadLetterReason, deadLetterErrorDescription, cancellationToken));
+
+    public override Task AbandonMessageAsync(ServiceBusReceivedMessage message, IDictionary<string, object>? propertiesToModify = null, CancellationToken cancellationToken = default) =>
+        recorder.RecordAsync(new SettleCall("Abandon", message, null, null, cancellationToken));
+}
+
+/// <summary>A <see cref="ServiceBusSessionReceiver"/> test double that records settlement calls.</summary>
+internal sealed class RecordingSessionReceiver(SettlementRecorder recorder, string sessionId) : ServiceBusSessionReceiver
+{
+    public override string SessionId => sessionId;
+
+    public override Task CompleteMessageAsync(ServiceBusReceivedMessage message, CancellationToken cancellationToken = default) =>
+        recorder.RecordAsync(new SettleCall("Complete", message, null, null, cancellationToken));
+
+    public override Task DeadLetterMessageAsync(ServiceBusReceivedMessage message, string deadLetterReason, string? deadLetterErrorDescription = null, CancellationToken cancellationToken = default) =>
+        recorder.RecordAsync(new SettleCall("DeadLetter", message, deadLetterReason, deadLetterErrorDescription, cancellationToken));
+
+    public override Task AbandonMessageAsync(ServiceBusReceivedMessage message, IDictionary<string, object>? propertiesToModify = null, CancellationToken cancellationToken = default) =>
+        recorder.RecordAsync(new SettleCall("Abandon", message, null, null, cancellationToken));
+}
