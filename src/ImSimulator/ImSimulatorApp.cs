@@ -33,6 +33,10 @@ public static class ImSimulatorApp
 
         // Request-start lines carry the query string, and with it the caller's UserSig: keep them out of the logs.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
+        // Defaults in code, not in an appsettings.json: the worker references this project, and a second
+        // appsettings.json would be copied over the worker's own.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddImSimulatorFromConfiguration();
         var app = builder.Build();
         app.MapImSimulator();

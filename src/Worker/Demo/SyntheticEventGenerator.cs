@@ -18,7 +18,8 @@ public sealed class SyntheticEventGenerator
     public SyntheticEventGenerator(int seed, int users, int tagAlphabet, DateTimeOffset start)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(users, 1);
-        ArgumentOutOfRangeException.ThrowIfNotBetween(tagAlphabet, 1, 99);
+        ArgumentOutOfRangeException.ThrowIfLessThan(tagAlphabet, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tagAlphabet, 99);
         _random = new Random(seed);
         _users = users;
         _tags = Enumerable.Range(0, tagAlphabet).Select(static i => $"tag{i:00}").ToArray();

@@ -15,14 +15,14 @@ namespace TagWorker.Dispatch;
 /// a request the API found too large, and bisecting a rejected one until the rejected users stand alone so that one
 /// bad user never fails 99 good ones — is done here, each half going through the whole pipeline again.
 /// </summary>
-public sealed class RequestDispatcher
+public sealed class RequestDispatcher : IDisposable
 {
     private readonly IImTagClient _client;
     private readonly IEndpointRateLimiter _rateLimiter;
     private readonly ConfigurationFaultCircuit _circuit;
     private readonly TagWorkerMetrics _metrics;
     private readonly ILogger<RequestDispatcher> _logger;
-    private readonly SemaphoreSlim _concurrency;
+    private readonly Dictionary<ImCommand, SemaphoreSlim> _concurrency;
     private readonly ResiliencePipeline<ImCallResult> _pipeline;
     private readonly int _maxAttempts;
 
@@ -42,7 +42,7 @@ public sealed class RequestDispatcher
         _circuit = circuit;
         _metrics = metrics;
         _logger = logger;
-        _concurrency = new SemaphoreSlim(imApiOptions.Value.MaxConcurrentRequests);
+        _concurrency = Enum.GetValues<ImCommand>().ToDictionary(static c => c, _ => new SemaphoreSlim(imApiOptions.Value.MaxConcurrentRequests));
         _maxAttempts = retryOptions.Value.MaxAttempts;
         _pipeline = BuildPipeline(retryOptions.Value, userSigProvider, circuit, metrics, timeProvider, logger);
     }
@@ -101,6 +101,14 @@ public sealed class RequestDispatcher
         }
     }
 
+    public void Dispose()
+    {
+        foreach (var semaphore in _concurrency.Values)
+        {
+            semaphore.Dispose();
+        }
+    }
+
     private async Task<IReadOnlyList<UserOutcome>> DispatchHalvesAsync(TagRequest request, CancellationToken cancellationToken)
     {
         var half = request.Users.Count / 2;
@@ -112,17 +120,20 @@ public sealed class RequestDispatcher
 
     private async ValueTask<ImCallResult> SendOnceAsync(TagRequest request, CancellationToken cancellationToken)
     {
-        await _rateLimiter.WaitAsync(request.Command, cancellationToken).ConfigureAwait(false);
-        await _concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The slot first, the token last: a token taken long before the call leaves would let calls bunch up at the
+        // API and break its one-second window even though the bucket never gave out too many.
+        var slot = _concurrency[request.Command];
+        await slot.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            await _rateLimiter.WaitAsync(request.Command, cancellationToken).ConfigureAwait(false);
             var result = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             _metrics.CallCompleted(request.Command, result.Kind, request.Users.Count);
             return result;
         }
         finally
         {
-            _concurrency.Release();
+            slot.Release();
         }
     }
 

@@ -2,13 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace TagWorker.Dispatch;
 
-[OptionsValidator]
-internal sealed partial class RetryOptionsValidator : IValidateOptions<RetryOptions>
-{
-}
-
 /// <summary>Cross-field rules the attributes cannot state.</summary>
-internal sealed class RetryOptionsCrossFieldValidator : IValidateOptions<RetryOptions>
+internal sealed class RetryOptionsValidator : IValidateOptions<RetryOptions>
 {
     public ValidateOptionsResult Validate(string? name, RetryOptions options) =>
         options.MaxDelay < options.BaseDelay

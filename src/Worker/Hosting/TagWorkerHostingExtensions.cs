@@ -36,6 +36,9 @@ public static class TagWorkerHostingExtensions
         var source = builder.Configuration.GetValue<string>("Source");
         if (string.Equals(source, nameof(SourceKind.ServiceBus), StringComparison.OrdinalIgnoreCase))
         {
+            // Workload identity in Kubernetes, a managed identity in Azure, the developer's login elsewhere; used
+            // only when ServiceBus:FullyQualifiedNamespace is set instead of a connection string.
+            services.TryAddSingleton<Azure.Core.TokenCredential>(static _ => new Azure.Identity.DefaultAzureCredential());
             services.AddServiceBusSource();
         }
         else
@@ -74,9 +77,8 @@ public static class TagWorkerHostingExtensions
     /// <summary>Dispatch: rate budget per endpoint, retry options, the configuration-fault circuit and the dispatcher.</summary>
     public static IServiceCollection AddDispatch(this IServiceCollection services)
     {
-        services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateOnStart();
+        services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<RetryOptions>, RetryOptionsValidator>();
-        services.AddSingleton<IValidateOptions<RetryOptions>, RetryOptionsCrossFieldValidator>();
         services.AddOptions<CircuitOptions>().BindConfiguration(CircuitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IEndpointRateLimiter, TokenBucketEndpointRateLimiter>();
         services.AddSingleton<ConfigurationFaultCircuit>();

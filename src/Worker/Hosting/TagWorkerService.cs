@@ -78,6 +78,14 @@ internal sealed class TagWorkerService(
             await Task.WhenAny(receiving, circuit.WhenOpened, stopped, loop).ConfigureAwait(false);
 
             await intakeStop.CancelAsync().ConfigureAwait(false);
+            coordinator.RequestDrain(circuit.IsOpen ? DrainMode.Abandon : DrainMode.Finish);
+
+            // Leave a margin before the host's own shutdown deadline to abandon what is left and settle it.
+            var shutdownTimeout = hostOptions.Value.ShutdownTimeout;
+            var drainBudget = shutdownTimeout - TimeSpan.FromTicks(Math.Min(shutdownTimeout.Ticks / 4, TimeSpan.FromSeconds(5).Ticks));
+            using var deadline = new CancellationTokenSource(drainBudget, timeProvider);
+            using var abort = deadline.Token.Register(coordinator.Abort);
+
             Exception? sourceFault = null;
             try
             {
@@ -93,13 +101,7 @@ internal sealed class TagWorkerService(
                 sourceFault = exception;
             }
 
-            coordinator.RequestDrain(circuit.IsOpen ? DrainMode.Abandon : DrainMode.Finish);
-
-            // Leave a margin before the host's own shutdown deadline to abandon what is left and settle it.
-            var shutdownTimeout = hostOptions.Value.ShutdownTimeout;
-            var drainBudget = shutdownTimeout - TimeSpan.FromTicks(Math.Min(shutdownTimeout.Ticks / 4, TimeSpan.FromSeconds(5).Ticks));
-            using var deadline = new CancellationTokenSource(drainBudget, timeProvider);
-            using var abort = deadline.Token.Register(coordinator.Abort);
+            coordinator.IntakeStopped();
             await loop.ConfigureAwait(false);
             Current = null;
 

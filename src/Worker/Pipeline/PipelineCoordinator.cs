@@ -8,44 +8,53 @@ using TagWorker.Merging;
 using TagWorker.Planning;
 using TagWorker.Settlement;
 using TagWorker.Sources;
-using TagWorker.Telemetry;
 
 namespace TagWorker.Pipeline;
 
 /// <summary>
-/// The merger, barrier, planner trigger and settlement order in one place. All pipeline state is owned by a single
-/// loop that reads <see cref="PipelineSignal"/>s, so no state is shared between threads: intake callbacks, call
-/// completions and timers only post signals. One coordinator serves one intake session: it is drained (finish or
-/// abandon) and thrown away when intake stops, so a configuration fault starts the next session from a clean slate.
+/// The merger, barrier, packer and settlement order in one place. All pipeline state is owned by a single loop that
+/// reads <see cref="PipelineSignal"/>s, so nothing is shared between threads: intake callbacks, call completions and
+/// timers only post signals.
+/// <para>
+/// Packing is incremental and per endpoint, because the rate budget is per endpoint: each endpoint keeps a list of
+/// users whose next step is for it, oldest first, and a request is formed as soon as the list holds a full request
+/// (or its oldest user waited <see cref="BatchingOptions.MaxBatchDelay"/>, or the pipeline drains). A user's open fold
+/// keeps absorbing changes until the moment it is packed, and is then frozen into steps by the
+/// <see cref="BatchPlanner"/>; its later steps join the next endpoint's list as each one resolves. So a backlog yields
+/// full requests on every endpoint at once, and one user is never on the wire twice.
+/// </para>
+/// One coordinator serves one intake session: it is drained (finish or abandon) and thrown away when intake stops.
 /// </summary>
 internal sealed class PipelineCoordinator : IAsyncDisposable
 {
+    private static readonly ImCommand[] Endpoints = [ImCommand.RemoveAllTags, ImCommand.RemoveTag, ImCommand.AddTag];
+
     private readonly Channel<PipelineSignal> _signals = Channel.CreateUnbounded<PipelineSignal>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, UserSlot> _slots = new(StringComparer.Ordinal);
-    private readonly HashSet<UserSlot> _eligible = [];
+    private readonly Dictionary<ImCommand, LinkedList<UserSlot>> _ready = Endpoints.ToDictionary(static c => c, static _ => new LinkedList<UserSlot>());
+    private readonly Dictionary<ImCommand, int> _inFlight = Endpoints.ToDictionary(static c => c, static _ => 0);
     private readonly HashSet<UserSlot> _idleSlots = [];
     private readonly BatchPlanner _planner;
     private readonly RequestDispatcher _dispatcher;
     private readonly MessageSettler _settler;
-    private readonly TagWorkerMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly TimeSpan _maxBatchDelay;
+    private readonly long _maxBatchDelayTicks;
     private readonly int _maxUsersPerRequest;
-    private readonly int _flushWhenCallsBelow;
+    private readonly int _maxInFlightPerEndpoint;
     private readonly ITimer _flushTimer;
     private readonly CancellationTokenSource _hardStop = new();
     private long _timerDue = long.MaxValue;
     private int _unresolvedCalls;
     private int _trackedMessages;
     private DrainMode? _drain;
+    private bool _intakeStopped;
     private volatile bool _accepting = true;
 
     public PipelineCoordinator(
         BatchPlanner planner,
         RequestDispatcher dispatcher,
         MessageSettler settler,
-        TagWorkerMetrics metrics,
         IOptions<BatchingOptions> batching,
         IOptions<ImApiOptions> imApi,
         TimeProvider timeProvider,
@@ -54,23 +63,25 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         _planner = planner;
         _dispatcher = dispatcher;
         _settler = settler;
-        _metrics = metrics;
         _timeProvider = timeProvider;
         _logger = logger;
-        _maxBatchDelay = batching.Value.MaxBatchDelay;
+        _maxBatchDelayTicks = (long)(batching.Value.MaxBatchDelay.TotalSeconds * timeProvider.TimestampFrequency);
         _maxUsersPerRequest = batching.Value.MaxUsersPerRequest;
 
-        // While this many calls are unresolved the dispatcher has work queued, so full batches of eligible users wait
-        // (folding further, filling requests better) until the queue runs low or MaxBatchDelay passes.
-        _flushWhenCallsBelow = imApi.Value.MaxConcurrentRequests;
+        // Requests beyond what the endpoint can have on the wire would only queue for tokens; leaving their users
+        // unpacked lets them keep folding instead.
+        _maxInFlightPerEndpoint = imApi.Value.MaxConcurrentRequests;
         _flushTimer = timeProvider.CreateTimer(static state => ((PipelineCoordinator)state!).Post(new PipelineSignal.Tick()), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Messages taken in and not yet settled (for progress reporting; read from any thread).</summary>
     public int TrackedMessages => Volatile.Read(ref _trackedMessages);
 
-    /// <summary>Calls planned and not yet resolved (for progress reporting; read from any thread).</summary>
+    /// <summary>Requests on the wire or waiting for a retry (for progress reporting; read from any thread).</summary>
     public int UnresolvedCalls => Volatile.Read(ref _unresolvedCalls);
+
+    /// <summary>Whether new messages are still welcome (false once draining started).</summary>
+    public bool IsAccepting => _accepting;
 
     /// <summary>Hands a valid event to the pipeline. Called by intake from any thread.</summary>
     public void Accept(SourceMessage message, TagChangeEvent tagEvent)
@@ -78,9 +89,6 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         Interlocked.Increment(ref _trackedMessages);
         Post(new PipelineSignal.MessageAccepted(message, tagEvent));
     }
-
-    /// <summary>Whether new messages are still welcome (false once draining started).</summary>
-    public bool IsAccepting => _accepting;
 
     /// <summary>Asks the loop to wind down; <see cref="RunAsync"/> returns once every taken message is settled.</summary>
     public void RequestDrain(DrainMode mode)
@@ -90,8 +98,13 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Past the shutdown deadline: calls on the wire are cancelled and whatever is unresolved is abandoned.
+    /// The source has returned from receiving: no message can arrive any more, so the loop may end once everything
+    /// taken is settled. (Some sources return only after every message they handed out was settled, so the drain
+    /// must be requested before waiting for them.)
     /// </summary>
+    public void IntakeStopped() => Post(new PipelineSignal.IntakeStopped());
+
+    /// <summary>Past the shutdown deadline: calls on the wire are cancelled and whatever is unresolved is abandoned.</summary>
     public void Abort()
     {
         RequestDrain(DrainMode.Abandon);
@@ -109,8 +122,8 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 Handle(signal);
             }
 
-            MaybeFlush();
-            if (_drain is not null && _trackedMessages == 0 && _unresolvedCalls == 0)
+            SendReadyRequests();
+            if (_drain is not null && _intakeStopped && Volatile.Read(ref _trackedMessages) == 0 && _unresolvedCalls == 0)
             {
                 break;
             }
@@ -135,10 +148,13 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 OnMessage(accepted.Message, accepted.Event);
                 break;
             case PipelineSignal.CallResolved resolved:
-                OnCallResolved(resolved.Call, resolved.Outcomes);
+                OnCallResolved(resolved.Request, resolved.Outcomes);
                 break;
             case PipelineSignal.Drain drain:
                 OnDrain(drain.Mode);
+                break;
+            case PipelineSignal.IntakeStopped:
+                _intakeStopped = true;
                 break;
             case PipelineSignal.Tick:
                 _timerDue = long.MaxValue;
@@ -166,6 +182,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 _slots.Add(account, slot);
             }
 
+            _idleSlots.Remove(slot);
             slot.Unsettled.Enqueue(tracked);
             if (tracked.Abandon)
             {
@@ -180,10 +197,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
             slot.Pending.Apply(tagEvent.Op, tagEvent.Tags);
             slot.PendingMessages.Add(tracked);
-            if (slot.Calls.Count == 0)
-            {
-                _eligible.Add(slot);
-            }
+            UpdateReadiness(slot);
         }
 
         if (tracked.Abandon || tagEvent.Users.Count == 0)
@@ -192,185 +206,195 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         }
     }
 
-    private void MaybeFlush()
+    /// <summary>Puts the user on the ready list of the endpoint its next step is for, or on none.</summary>
+    private void UpdateReadiness(UserSlot slot)
     {
-        if (_eligible.Count == 0 || _drain is DrainMode.Abandon)
+        ImCommand? next = null;
+        long since = 0;
+        if (!slot.InFlight && _drain is not DrainMode.Abandon)
+        {
+            if (slot.Frozen && slot.Steps.TryPeek(out var step))
+            {
+                (next, since) = (step.Command, slot.FrozenSince);
+            }
+            else if (!slot.Frozen && slot.Pending is { IsEmpty: false } pending)
+            {
+                next = pending.Reset ? ImCommand.RemoveAllTags : pending.Removes.Count > 0 ? ImCommand.RemoveTag : ImCommand.AddTag;
+                since = slot.PendingSince;
+            }
+        }
+
+        if (slot.ReadyFor == next)
         {
             return;
         }
 
+        if (slot.ReadyNode is not null)
+        {
+            _ready[slot.ReadyFor!.Value].Remove(slot.ReadyNode);
+            slot.ReadyNode = null;
+        }
+
+        slot.ReadyFor = next;
+        if (next is { } command)
+        {
+            slot.ReadySince = since;
+            slot.ReadyNode = _ready[command].AddLast(slot);
+        }
+    }
+
+    /// <summary>Forms and sends every request that is due, and arms the timer for the next one that will be.</summary>
+    private void SendReadyRequests()
+    {
         var now = _timeProvider.GetTimestamp();
-        var oldest = long.MaxValue;
-        foreach (var slot in _eligible)
+        var nextDue = long.MaxValue;
+        foreach (var command in Endpoints)
         {
-            oldest = Math.Min(oldest, slot.PendingSince);
+            var ready = _ready[command];
+            while (ready.First is { } oldest && _inFlight[command] < _maxInFlightPerEndpoint)
+            {
+                // Ready lists are in arrival order except for users whose oldest change is older than their place
+                // (a frozen fold's later step); the head is a close enough proxy for the batch delay.
+                var due = oldest.Value.ReadySince + _maxBatchDelayTicks;
+                if (ready.Count < _maxUsersPerRequest && _drain is null && now < due)
+                {
+                    nextDue = Math.Min(nextDue, due);
+                    break;
+                }
+
+                Send(command, ready);
+            }
         }
 
-        var due = oldest + (long)(_maxBatchDelay.TotalSeconds * _timeProvider.TimestampFrequency);
-        var fullBatchReady = _eligible.Count >= _maxUsersPerRequest && _unresolvedCalls < _flushWhenCallsBelow;
-        if (_drain is DrainMode.Finish || fullBatchReady || now >= due)
+        if (nextDue < _timerDue)
         {
-            Flush();
-            return;
-        }
-
-        if (due < _timerDue)
-        {
-            _timerDue = due;
-            _flushTimer.Change(_timeProvider.GetElapsedTime(now, due), Timeout.InfiniteTimeSpan);
+            _timerDue = nextDue;
+            _flushTimer.Change(_timeProvider.GetElapsedTime(now, nextDue), Timeout.InfiniteTimeSpan);
         }
     }
 
-    private void Flush()
+    private void Send(ImCommand command, LinkedList<UserSlot> ready)
     {
-        SweepIdleSlots();
-        var batch = _eligible.ToArray();
-        _eligible.Clear();
-        var changes = new KeyValuePair<string, UserTagChange>[batch.Length];
-        for (var i = 0; i < batch.Length; i++)
+        var users = new List<UserTags>(Math.Min(ready.Count, _maxUsersPerRequest));
+        while (users.Count < _maxUsersPerRequest && ready.First is { } node)
         {
-            var slot = batch[i];
-            changes[i] = new(slot.Account, slot.Pending!);
-            slot.InFlightMessages = slot.PendingMessages;
-            slot.PendingMessages = [];
-            slot.Pending = null;
-            slot.InFlightFailure = null;
-            slot.InFlightAbandoned = false;
-        }
-
-        var calls = new List<PlannedCall>();
-        foreach (var request in _planner.Plan(changes))
-        {
-            var call = new PlannedCall(request);
-            calls.Add(call);
-            foreach (var user in request.Users)
+            var slot = node.Value;
+            ready.RemoveFirst();
+            slot.ReadyNode = null;
+            slot.ReadyFor = null;
+            if (!slot.Frozen)
             {
-                _slots[user.Account].Calls.Enqueue(call);
+                Freeze(slot);
             }
+
+            var step = slot.Steps.Dequeue();
+            slot.InFlight = true;
+            users.Add(new UserTags(slot.Account, step.Tags));
         }
 
-        _unresolvedCalls += calls.Count;
-        Volatile.Write(ref _unresolvedCalls, _unresolvedCalls);
-        foreach (var call in calls)
-        {
-            SendIfTurn(call);
-        }
-
-        // A fold with no effect (nothing planned for the user) is applied by definition.
-        foreach (var slot in batch)
-        {
-            if (slot.Calls.Count == 0)
-            {
-                ResolveInFlightFold(slot);
-            }
-        }
+        var request = new TagRequest(command, users);
+        _inFlight[command]++;
+        Volatile.Write(ref _unresolvedCalls, _unresolvedCalls + 1);
+        _ = SendAsync(request);
     }
 
-    private void SendIfTurn(PlannedCall call)
+    /// <summary>Turns the open fold into the steps that apply it, in phase order (remove-all, remove, add).</summary>
+    private void Freeze(UserSlot slot)
     {
-        if (call.Sent)
+        foreach (var request in _planner.Plan([new KeyValuePair<string, UserTagChange>(slot.Account, slot.Pending!)]))
         {
-            return;
+            slot.Steps.Enqueue((request.Command, request.Users[0].Tags));
         }
 
-        foreach (var user in call.Request.Users)
-        {
-            if (!ReferenceEquals(_slots[user.Account].Calls.Peek(), call))
-            {
-                return;
-            }
-        }
-
-        call.Sent = true;
-        _ = SendAsync(call);
+        slot.Frozen = true;
+        slot.FrozenSince = slot.PendingSince;
+        slot.FrozenMessages = slot.PendingMessages;
+        slot.FrozenFailure = null;
+        slot.FrozenAbandoned = false;
+        slot.PendingMessages = [];
+        slot.Pending = null;
     }
 
-    private async Task SendAsync(PlannedCall call)
+    private async Task SendAsync(TagRequest request)
     {
         IReadOnlyList<UserOutcome> outcomes;
         try
         {
-            outcomes = await _dispatcher.DispatchAsync(call.Request, _hardStop.Token).ConfigureAwait(false);
+            outcomes = await _dispatcher.DispatchAsync(request, _hardStop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
         {
-            outcomes = AbandonAll(call.Request);
+            outcomes = AbandonAll(request);
         }
 #pragma warning disable CA1031 // An unexpected fault must not lose the users' messages: they go back to the source.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             Log.PipelineFailed(_logger, exception);
-            outcomes = AbandonAll(call.Request);
+            outcomes = AbandonAll(request);
         }
 
-        Post(new PipelineSignal.CallResolved(call, outcomes));
+        Post(new PipelineSignal.CallResolved(request, outcomes));
     }
 
     private static UserOutcome[] AbandonAll(TagRequest request) =>
         request.Users.Select(static u => UserOutcome.Abandoned(u.Account)).ToArray();
 
-    private void OnCallResolved(PlannedCall call, IReadOnlyList<UserOutcome> outcomes)
+    private void OnCallResolved(TagRequest request, IReadOnlyList<UserOutcome> outcomes)
     {
-        _unresolvedCalls--;
-        Volatile.Write(ref _unresolvedCalls, _unresolvedCalls);
+        _inFlight[request.Command]--;
+        Volatile.Write(ref _unresolvedCalls, _unresolvedCalls - 1);
         foreach (var outcome in outcomes)
         {
             var slot = _slots[outcome.Account];
-            slot.Calls.Dequeue();
+            slot.InFlight = false;
             switch (outcome.Kind)
             {
                 case UserOutcomeKind.Failed:
-                    slot.InFlightFailure ??= outcome;
+                    slot.FrozenFailure ??= outcome;
                     break;
                 case UserOutcomeKind.Abandoned:
-                    slot.InFlightAbandoned = true;
+                    slot.FrozenAbandoned = true;
                     break;
             }
 
-            if (slot.Calls.Count == 0)
+            if (slot.FrozenAbandoned || _drain is DrainMode.Abandon)
             {
-                ResolveInFlightFold(slot);
+                slot.FrozenAbandoned = true;
+                slot.Steps.Clear();
             }
-            else
+
+            if (slot.Steps.Count == 0)
             {
-                SendIfTurn(slot.Calls.Peek());
+                ResolveFrozenFold(slot);
             }
+
+            UpdateReadiness(slot);
         }
     }
 
-    private void ResolveInFlightFold(UserSlot slot)
+    private void ResolveFrozenFold(UserSlot slot)
     {
-        var messages = slot.InFlightMessages;
-        slot.InFlightMessages = [];
+        var messages = slot.FrozenMessages;
+        slot.FrozenMessages = [];
+        slot.Frozen = false;
         foreach (var message in messages)
         {
-            if (slot.InFlightAbandoned)
+            if (slot.FrozenAbandoned)
             {
                 message.Abandon = true;
             }
-            else if (slot.InFlightFailure is { } failure)
+            else if (slot.FrozenFailure is { } failure)
             {
                 (message.Failures ??= []).Add(failure);
             }
 
-            message.Unresolved--;
-            if (message.Unresolved == 0)
-            {
-                TrySettle(message);
-            }
+            ResolveOne(message);
         }
 
-        if (slot.Pending is not null)
+        if (_drain is DrainMode.Abandon && slot.Pending is not null)
         {
-            if (_drain is DrainMode.Abandon)
-            {
-                AbandonPending(slot);
-            }
-            else
-            {
-                _eligible.Add(slot);
-            }
+            AbandonPending(slot);
         }
 
         RemoveIfIdle(slot);
@@ -384,17 +408,31 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         }
 
         _drain = mode;
-        Log.Draining(_logger, mode == DrainMode.Finish ? "sending what is pending, then stopping" : "abandoning what is unresolved", _eligible.Count, _unresolvedCalls);
-        if (mode == DrainMode.Abandon)
+        Log.Draining(_logger, mode == DrainMode.Finish ? "sending what is pending, then stopping" : "abandoning what is unresolved", _slots.Count, _unresolvedCalls);
+        if (mode != DrainMode.Abandon)
         {
-            // Users behind a barrier keep their pending changes until their in-flight fold resolves (see
-            // ResolveInFlightFold); the others give theirs back now.
-            foreach (var slot in _eligible.ToArray())
+            return;
+        }
+
+        // Users with a request on the wire give their changes back when it resolves; the others give them back now.
+        foreach (var slot in _slots.Values.ToArray())
+        {
+            UpdateReadiness(slot);
+            if (slot.InFlight)
+            {
+                continue;
+            }
+
+            if (slot.Frozen)
+            {
+                slot.FrozenAbandoned = true;
+                slot.Steps.Clear();
+                ResolveFrozenFold(slot);
+            }
+            else if (slot.Pending is not null)
             {
                 AbandonPending(slot);
             }
-
-            _eligible.Clear();
         }
     }
 
@@ -406,14 +444,19 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         foreach (var message in messages)
         {
             message.Abandon = true;
-            message.Unresolved--;
-            if (message.Unresolved == 0)
-            {
-                TrySettle(message);
-            }
+            ResolveOne(message);
         }
 
         RemoveIfIdle(slot);
+    }
+
+    private void ResolveOne(TrackedMessage message)
+    {
+        message.Unresolved--;
+        if (message.Unresolved == 0)
+        {
+            TrySettle(message);
+        }
     }
 
     /// <summary>
@@ -488,7 +531,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
     private void RemoveIfIdle(UserSlot slot)
     {
-        if (!slot.IsIdle || slot.InFlightMessages.Count != 0 || slot.PendingMessages.Count != 0)
+        if (!slot.IsIdle || slot.InFlight)
         {
             return;
         }
@@ -498,6 +541,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         if (slot.LastSettlement.IsCompleted)
         {
             _slots.Remove(slot.Account);
+            _idleSlots.Remove(slot);
         }
         else
         {
@@ -512,10 +556,9 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             return;
         }
 
-        var candidates = _idleSlots.ToArray();
-        _idleSlots.Clear();
-        foreach (var slot in candidates)
+        foreach (var slot in _idleSlots.ToArray())
         {
+            _idleSlots.Remove(slot);
             if (_slots.TryGetValue(slot.Account, out var current) && ReferenceEquals(current, slot))
             {
                 RemoveIfIdle(slot);

@@ -1,5 +1,6 @@
 using TagWorker.Contracts;
 using TagWorker.Dispatch;
+using TagWorker.ImApi;
 using TagWorker.Sources;
 
 namespace TagWorker.Pipeline;
@@ -9,9 +10,11 @@ internal abstract record PipelineSignal
 {
     public sealed record MessageAccepted(SourceMessage Message, TagChangeEvent Event) : PipelineSignal;
 
-    public sealed record CallResolved(PlannedCall Call, IReadOnlyList<UserOutcome> Outcomes) : PipelineSignal;
+    public sealed record CallResolved(TagRequest Request, IReadOnlyList<UserOutcome> Outcomes) : PipelineSignal;
 
     public sealed record Drain(DrainMode Mode) : PipelineSignal;
+
+    public sealed record IntakeStopped : PipelineSignal;
 
     public sealed record Tick : PipelineSignal;
 }

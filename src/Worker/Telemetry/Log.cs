@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace TagWorker;
 
-/// <summary>The pipeline's log messages, with stable event ids (1xxx dispatch, 2xxx pipeline, 3xxx settlement, 4xxx hosting).</summary>
+/// <summary>The pipeline's log messages, with stable event ids (1xxx dispatch, 2xxx pipeline, 5xxx settlement, 4xxx hosting).</summary>
 internal static partial class Log
 {
     [LoggerMessage(1001, LogLevel.Debug, "Retrying after code {ErrorCode} ({Fault}), attempt {Attempt} in {Delay}")]
@@ -44,10 +44,10 @@ internal static partial class Log
     [LoggerMessage(2003, LogLevel.Error, "The pipeline failed unexpectedly")]
     public static partial void PipelineFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(3001, LogLevel.Warning, "Could not settle message {MessageId} ({Outcome}); the source will deliver it again")]
+    [LoggerMessage(5001, LogLevel.Warning, "Could not settle message {MessageId} ({Outcome}); the source will deliver it again")]
     public static partial void SettleFailed(ILogger logger, string messageId, string outcome, Exception exception);
 
-    [LoggerMessage(3002, LogLevel.Warning, "Dead-lettered message {MessageId}: {Reason}: {Description}")]
+    [LoggerMessage(5002, LogLevel.Warning, "Dead-lettered message {MessageId}: {Reason}: {Description}")]
     public static partial void DeadLettered(ILogger logger, string messageId, string reason, string description);
 
     [LoggerMessage(4001, LogLevel.Information, "TagWorker started: source {Source}, API {BaseAddress}, {RequestsPerSecond} calls/s per endpoint")]

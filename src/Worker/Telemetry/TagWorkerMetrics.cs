@@ -21,6 +21,7 @@ public sealed class TagWorkerMetrics
     private readonly ConcurrentDictionary<(ImCommand, string), long> _callTotals = new();
     private readonly ConcurrentDictionary<ImCommand, long> _userTotals = new();
     private readonly ConcurrentDictionary<string, long> _settledTotals = new();
+    private readonly List<(string Outcome, long Count, TaskCompletionSource Signal)> _settledWaiters = [];
     private long _received;
     private long _retryTotal;
     private long _frequencyLimitedTotal;
@@ -50,8 +51,36 @@ public sealed class TagWorkerMetrics
 
     public void MessageSettled(string outcome, string? reason)
     {
-        _settledTotals.AddOrUpdate(outcome, 1, static (_, n) => n + 1);
+        var total = _settledTotals.AddOrUpdate(outcome, 1, static (_, n) => n + 1);
         _messagesSettled.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("reason", reason ?? string.Empty));
+        lock (_settledWaiters)
+        {
+            for (var i = _settledWaiters.Count - 1; i >= 0; i--)
+            {
+                var waiter = _settledWaiters[i];
+                if (waiter.Outcome == outcome && total >= waiter.Count)
+                {
+                    waiter.Signal.TrySetResult();
+                    _settledWaiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    /// <summary>Completes once at least <paramref name="count"/> messages were settled with <paramref name="outcome"/>.</summary>
+    public Task WhenSettled(string outcome, long count)
+    {
+        lock (_settledWaiters)
+        {
+            if (Settled(outcome) >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _settledWaiters.Add((outcome, count, signal));
+            return signal.Task;
+        }
     }
 
     public void CallCompleted(ImCommand command, ImOutcomeKind kind, int users)

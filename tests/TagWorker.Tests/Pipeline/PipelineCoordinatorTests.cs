@@ -39,6 +39,7 @@ public sealed class PipelineCoordinatorTests
 
         var outcomes = await Task.WhenAll(messages.Select(m => m.Settled)).WaitAsync(Wait, Ct);
         coordinator.RequestDrain(DrainMode.Finish);
+        coordinator.IntakeStopped();
         await loop.WaitAsync(Wait, Ct);
 
         Assert.All(outcomes, o => Assert.Equal("completed", o));
@@ -76,6 +77,7 @@ public sealed class PipelineCoordinatorTests
         harness.Api.Release("a");
         await Task.WhenAll(first.Settled, second.Settled, third.Settled).WaitAsync(Wait, Ct);
         coordinator.RequestDrain(DrainMode.Finish);
+        coordinator.IntakeStopped();
         await loop.WaitAsync(Wait, Ct);
 
         Assert.Equal(["y"], harness.Api.Snapshot()["a"]);
@@ -110,6 +112,7 @@ public sealed class PipelineCoordinatorTests
         harness.Api.Release("b");
         await Task.WhenAll(m0.Settled, m1.Settled, m2.Settled).WaitAsync(Wait, Ct);
         coordinator.RequestDrain(DrainMode.Finish);
+        coordinator.IntakeStopped();
         await loop.WaitAsync(Wait, Ct);
 
         var order = log.Order.ToList();
@@ -133,6 +136,7 @@ public sealed class PipelineCoordinatorTests
         coordinator.Accept(both, Add("e3", ["good", "bad"], "y"));
         await Task.WhenAll(onlyBad.Settled, onlyGood.Settled, both.Settled).WaitAsync(Wait, Ct);
         coordinator.RequestDrain(DrainMode.Finish);
+        coordinator.IntakeStopped();
         await loop.WaitAsync(Wait, Ct);
 
         Assert.Equal("dead-lettered", await onlyBad.Settled);
@@ -159,6 +163,7 @@ public sealed class PipelineCoordinatorTests
 
         await harness.Circuit.WhenOpened.WaitAsync(Wait, Ct);
         coordinator.RequestDrain(DrainMode.Abandon);
+        coordinator.IntakeStopped();
         await loop.WaitAsync(Wait, Ct);
 
         var outcomes = await Task.WhenAll(messages.Select(m => m.Settled));
@@ -175,6 +180,8 @@ public sealed class PipelineCoordinatorTests
         coordinator.Accept(message, Add("e1", ["a"], "x"));
 
         coordinator.RequestDrain(DrainMode.Finish);
+
+        coordinator.IntakeStopped();
         await loop.WaitAsync(Wait, Ct);
 
         Assert.Equal("completed", await message.Settled);
@@ -195,6 +202,8 @@ public sealed class PipelineCoordinatorTests
         coordinator.Accept(behindBarrier, Add("e2", ["a"], "y"));
 
         coordinator.Abort();
+
+        coordinator.IntakeStopped();
         await loop.WaitAsync(Wait, Ct);
 
         Assert.Equal("abandoned", await inFlight.Settled);

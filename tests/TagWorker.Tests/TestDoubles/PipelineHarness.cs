@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TagWorker.Dispatch;
+using TagWorker.Hosting;
 using TagWorker.ImApi;
 using TagWorker.Intake;
 using TagWorker.Pipeline;
