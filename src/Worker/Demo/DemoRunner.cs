@@ -21,6 +21,8 @@ namespace TagWorker.Demo;
 /// </summary>
 public sealed class DemoRunner(DemoSettings settings, string[] configurationArgs, TextWriter output)
 {
+    private static readonly ImCommand[] Endpoints = [ImCommand.RemoveAllTags, ImCommand.RemoveTag, ImCommand.AddTag];
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var queuePath = Path.Combine(Path.GetTempPath(), $"tagworker-demo-{Guid.NewGuid():N}.db");
@@ -57,12 +59,13 @@ public sealed class DemoRunner(DemoSettings settings, string[] configurationArgs
 
         var started = timeProvider.GetTimestamp();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        var finished = await WaitForAllSettledAsync(metrics, simulator, total, started, timeProvider, cancellationToken).ConfigureAwait(false);
+        var samples = new List<Sample>();
+        var finished = await WaitForAllSettledAsync(metrics, simulator, total, started, timeProvider, samples, cancellationToken).ConfigureAwait(false);
         var elapsed = timeProvider.GetElapsedTime(started);
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
 
         var differences = model.Differences(simulator.SnapshotState());
-        WriteSummary(metrics, simulator.SnapshotStats(), apiOptions, total, model.UserCount, elapsed, finished, differences);
+        WriteSummary(metrics, simulator.SnapshotStats(), apiOptions, total, model.UserCount, elapsed, finished, differences, samples);
         return finished && differences.Count == 0 ? 0 : 1;
     }
 
@@ -112,14 +115,15 @@ public sealed class DemoRunner(DemoSettings settings, string[] configurationArgs
         return total;
     }
 
-    private async Task<bool> WaitForAllSettledAsync(TagWorkerMetrics metrics, RunningSimulator simulator, int total, long started, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private async Task<bool> WaitForAllSettledAsync(TagWorkerMetrics metrics, RunningSimulator simulator, int total, long started, TimeProvider timeProvider, List<Sample> samples, CancellationToken cancellationToken)
     {
         while (true)
         {
             var settled = metrics.Settled(SettlementOutcomes.Completed) + metrics.Settled(SettlementOutcomes.DeadLettered);
+            var elapsed = timeProvider.GetElapsedTime(started);
+            samples.Add(new Sample(elapsed, metrics.MessagesReceived, [.. Endpoints.Select(metrics.Calls)]));
             if (settings.Progress)
             {
-                var elapsed = timeProvider.GetElapsedTime(started);
                 var stats = simulator.SnapshotStats();
                 var calls = stats.Endpoints.Values.Sum(static e => e.Calls);
                 output.Write($"\r  {elapsed.TotalSeconds,6:0.0} s  settled {settled,8:N0}/{total:N0}  calls {calls,6:N0}  ({calls / Math.Max(elapsed.TotalSeconds, 0.001),5:0} /s)  retries {metrics.Retries,5:N0}  dead-lettered {metrics.Settled(SettlementOutcomes.DeadLettered),3:N0}   ");
@@ -135,18 +139,36 @@ public sealed class DemoRunner(DemoSettings settings, string[] configurationArgs
                 return true;
             }
 
-            if (timeProvider.GetElapsedTime(started) > settings.Timeout)
+            if (elapsed > settings.Timeout)
             {
                 output.WriteLine();
                 output.WriteLine($"Timed out after {settings.Timeout} with {settled:N0} of {total:N0} messages settled.");
                 return false;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(settings.Progress ? 500 : 100), timeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private void WriteSummary(TagWorkerMetrics metrics, SimulatorStats stats, ImApiOptions apiOptions, int total, int users, TimeSpan elapsed, bool finished, IReadOnlyList<string> differences)
+    /// <summary>
+    /// Calls per second of one endpoint while a backlog existed: from its first call until the last message was taken
+    /// off the queue (after that the pipeline only drains what it holds, and the rate falls with the work left).
+    /// </summary>
+    private static double BacklogRate(List<Sample> samples, int endpoint, int total)
+    {
+        var start = samples.FindIndex(s => s.Calls[endpoint] > 0);
+        var end = samples.FindIndex(s => s.Received >= total);
+        if (start < 0 || end <= start)
+        {
+            return 0;
+        }
+
+        return (samples[end].Calls[endpoint] - samples[start].Calls[endpoint]) / (samples[end].Elapsed - samples[start].Elapsed).TotalSeconds;
+    }
+
+    private readonly record struct Sample(TimeSpan Elapsed, long Received, long[] Calls);
+
+    private void WriteSummary(TagWorkerMetrics metrics, SimulatorStats stats, ImApiOptions apiOptions, int total, int users, TimeSpan elapsed, bool finished, IReadOnlyList<string> differences, List<Sample> samples)
     {
         var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
         output.WriteLine();
@@ -159,17 +181,20 @@ public sealed class DemoRunner(DemoSettings settings, string[] configurationArgs
         output.WriteLine($"  retries             {metrics.Retries:N0}");
         output.WriteLine($"  frequency-limited   {metrics.FrequencyLimited:N0} answers to the worker, {stats.FrequencyViolations:N0} violations counted by the simulator");
         output.WriteLine($"  injected faults     {stats.InjectedFaults:N0}");
-        output.WriteLine("  endpoint            calls  ok-calls  users-applied  mean-users/ok-call  calls/s  of-limit");
-        foreach (var command in new[] { ImCommand.RemoveAllTags, ImCommand.RemoveTag, ImCommand.AddTag })
+        output.WriteLine($"  calls/s are against the worker's budget of {apiOptions.RequestsPerSecond} per endpoint (the API allows 100); 'backlog' is from the endpoint's first call until the queue was empty");
+        output.WriteLine("  endpoint            calls  ok-calls  users-applied  mean-users/ok-call  calls/s (whole run)  calls/s (backlog)");
+        for (var i = 0; i < Endpoints.Length; i++)
         {
-            var path = ImCommandPaths.ToSegment(command);
+            var command = Endpoints[i];
             var calls = metrics.Calls(command);
             var ok = metrics.SuccessfulCalls(command);
             var applied = metrics.UsersApplied(command);
             var rate = calls / seconds;
-            output.WriteLine($"  {path,-18} {calls,6:N0}  {ok,8:N0}  {applied,13:N0}  {(ok == 0 ? 0 : (double)applied / ok),18:0.0}  {rate,7:0.0}  {rate / apiOptions.RequestsPerSecond,8:P0}");
+            var backlogRate = BacklogRate(samples, i, total);
+            output.WriteLine($"  {ImCommandPaths.ToSegment(command),-18} {calls,6:N0}  {ok,8:N0}  {applied,13:N0}  {(ok == 0 ? 0 : (double)applied / ok),18:0.0}  {rate,7:0.0} ({rate / apiOptions.RequestsPerSecond,4:P0})  {backlogRate,9:0.0} ({backlogRate / apiOptions.RequestsPerSecond,4:P0})");
         }
 
+        output.WriteLine($"  requests packed     {string.Join(", ", Endpoints.Select(c => $"{ImCommandPaths.ToSegment(c)} {metrics.RequestsFormed(c, RequestTriggers.Full)} full + {metrics.RequestsFormed(c, RequestTriggers.Delay)} after the batch delay + {metrics.RequestsFormed(c, RequestTriggers.Drain)} draining"))}");
         output.WriteLine($"  state check         {(finished && differences.Count == 0 ? "PASSED: the simulator's tags equal the model's for every user" : $"FAILED: {differences.Count} users differ")}");
         foreach (var difference in differences.Take(10))
         {

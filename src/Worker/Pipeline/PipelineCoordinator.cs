@@ -8,6 +8,7 @@ using TagWorker.Merging;
 using TagWorker.Planning;
 using TagWorker.Settlement;
 using TagWorker.Sources;
+using TagWorker.Telemetry;
 
 namespace TagWorker.Pipeline;
 
@@ -37,6 +38,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     private readonly BatchPlanner _planner;
     private readonly RequestDispatcher _dispatcher;
     private readonly MessageSettler _settler;
+    private readonly TagWorkerMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly long _maxBatchDelayTicks;
@@ -55,6 +57,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         BatchPlanner planner,
         RequestDispatcher dispatcher,
         MessageSettler settler,
+        TagWorkerMetrics metrics,
         IOptions<BatchingOptions> batching,
         IOptions<ImApiOptions> imApi,
         TimeProvider timeProvider,
@@ -63,6 +66,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         _planner = planner;
         _dispatcher = dispatcher;
         _settler = settler;
+        _metrics = metrics;
         _timeProvider = timeProvider;
         _logger = logger;
         _maxBatchDelayTicks = (long)(batching.Value.MaxBatchDelay.TotalSeconds * timeProvider.TimestampFrequency);
@@ -262,6 +266,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                     break;
                 }
 
+                _metrics.RequestFormed(command, ready.Count >= _maxUsersPerRequest ? RequestTriggers.Full : _drain is null ? RequestTriggers.Delay : RequestTriggers.Drain);
                 Send(command, ready);
             }
         }

@@ -18,6 +18,8 @@ public sealed class TagWorkerMetrics
     private readonly Histogram<int> _usersPerCall;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _frequencyLimited;
+    private readonly Counter<long> _requestsFormed;
+    private readonly ConcurrentDictionary<(ImCommand, string), long> _formedTotals = new();
     private readonly ConcurrentDictionary<(ImCommand, string), long> _callTotals = new();
     private readonly ConcurrentDictionary<ImCommand, long> _userTotals = new();
     private readonly ConcurrentDictionary<string, long> _settledTotals = new();
@@ -34,6 +36,7 @@ public sealed class TagWorkerMetrics
         _calls = meter.CreateCounter<long>("tagworker.im.calls", "{call}", "Calls to the IM API, by endpoint and outcome kind.");
         _usersPerCall = meter.CreateHistogram<int>("tagworker.im.call.users", "{user}", "Users carried by one IM API call.");
         _retries = meter.CreateCounter<long>("tagworker.im.retries", "{call}", "Calls repeated after a retryable fault.");
+        _requestsFormed = meter.CreateCounter<long>("tagworker.requests.formed", "{request}", "Requests packed, by endpoint and trigger (full, delay, drain).");
         _frequencyLimited = meter.CreateCounter<long>("tagworker.im.frequency_limited", "{call}", "Frequency-limit answers (the goal is zero).");
     }
 
@@ -95,6 +98,16 @@ public sealed class TagWorkerMetrics
         _calls.Add(1, endpoint, new KeyValuePair<string, object?>("outcome", kind.ToString()));
         _usersPerCall.Record(users, endpoint);
     }
+
+    /// <summary>A request was packed: because it was full, because its oldest user waited the batch delay, or to drain.</summary>
+    public void RequestFormed(ImCommand command, string trigger)
+    {
+        _formedTotals.AddOrUpdate((command, trigger), 1, static (_, n) => n + 1);
+        _requestsFormed.Add(1, new KeyValuePair<string, object?>("endpoint", ImCommandPaths.ToSegment(command)), new KeyValuePair<string, object?>("trigger", trigger));
+    }
+
+    /// <summary>Requests packed for <paramref name="command"/> with <paramref name="trigger"/>.</summary>
+    public long RequestsFormed(ImCommand command, string trigger) => _formedTotals.GetValueOrDefault((command, trigger));
 
     public void RetryScheduled()
     {

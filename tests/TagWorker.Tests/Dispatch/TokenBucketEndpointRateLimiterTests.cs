@@ -28,12 +28,12 @@ public sealed class TokenBucketEndpointRateLimiterTests
     }
 
     [Fact]
-    public void Create_DefaultRate_RefillsFourTokensEveryFortyFourMilliseconds()
+    public void Create_DefaultRate_RefillsTwoTokensEveryTwentyTwoMilliseconds()
     {
         using var limiter = Create(new FakeTimeProvider(), 90);
 
-        Assert.Equal(4, limiter.TokensPerPeriod);
-        Assert.Equal(44.44, limiter.ReplenishmentPeriod.TotalMilliseconds, precision: 2);
+        Assert.Equal(2, limiter.TokensPerPeriod);
+        Assert.Equal(22.22, limiter.ReplenishmentPeriod.TotalMilliseconds, precision: 2);
     }
 
     [Fact]
