@@ -119,26 +119,18 @@ every render), so `helm template` and `helm install` fail with the reason.
 {{- fail "tagworker: imApi.secretKey.existingSecret is required: the name of a Secret holding the app's secret key under imApi.secretKey.key" }}
 {{- end }}
 
-{{- /* Rate budget: 100 calls/s per endpoint for the whole app. */}}
+{{- /*
+Rate budget: the vendor allows 100 calls/s per endpoint for the whole app (SDKAppID). Each replica spends
+ImApi:RequestsPerSecond on its own (the worker has no shared budget), so all replicas together must stay within it.
+*/}}
 {{- $rps := 90.0 }}
 {{- if not (kindIs "invalid" $im.requestsPerSecond) }}
 {{- $rps = float64 $im.requestsPerSecond }}
 {{- end }}
-{{- $limit := float64 .Values.rateLimit.vendorLimitPerEndpoint }}
-{{- $mode := toString .Values.rateLimit.mode }}
-{{- if eq $mode "Redis" }}
-{{- if not .Values.rateLimit.redis.connectionString.existingSecret }}
-{{- fail "tagworker: rateLimit.mode=Redis needs rateLimit.redis.connectionString.existingSecret" }}
-{{- end }}
-{{- if gt $rps $limit }}
-{{- fail (printf "tagworker: imApi.requestsPerSecond (%v) is the budget all replicas share in Redis mode and must not exceed %v calls/s per endpoint" $rps $limit) }}
-{{- end }}
-{{- else if eq $mode "Local" }}
-{{- if gt (mulf $rps (float64 $maxReplicas)) $limit }}
-{{- fail (printf "tagworker: with rateLimit.mode=Local every replica spends imApi.requestsPerSecond (%v, default 90) on its own; %d replicas would send up to %v calls/s per endpoint, over the vendor's %v for the whole app. Use rateLimit.mode=Redis, or lower imApi.requestsPerSecond to at most %v." $rps $maxReplicas (mulf $rps (float64 $maxReplicas)) $limit (floor (divf $limit (float64 $maxReplicas)))) }}
-{{- end }}
-{{- else }}
-{{- fail (printf "tagworker: rateLimit.mode must be Local or Redis, not %q" $mode) }}
+{{- $limit := 100.0 }}
+{{- $total := mulf $rps (float64 $maxReplicas) }}
+{{- if gt $total $limit }}
+{{- fail (printf "tagworker: every replica spends imApi.requestsPerSecond (%v, default 90) on its own, as the worker has no shared rate budget; %d replicas would send up to %v calls/s per endpoint, over the vendor's %v for the whole app. Lower imApi.requestsPerSecond to at most %v (%v keeps the default's 10%% headroom)." $rps $maxReplicas $total $limit (floor (divf $limit (float64 $maxReplicas))) (floor (divf 90.0 (float64 $maxReplicas)))) }}
 {{- end }}
 
 {{- /* Shutdown: the kubelet must not kill the worker mid-drain. */}}

@@ -16,40 +16,39 @@ namespace TagWorker.Sources.ServiceBus;
 /// in either order. The pipeline keeps each user's changes in arrival order, so arrival order must be the
 /// broker's order; hence one pump per receiver (one per session) and a window of
 /// <see cref="ServiceBusSourceOptions.MaxConcurrentMessages"/> unsettled messages shared by all pumps.
-/// A scope stops taking new messages after <c>scopeBudget</c> messages and drains, because the SDK tracks every
-/// message received in a scope until the handler returns.
+/// A scope ends when it is idle (a receive found nothing and nothing is outstanding), after
+/// <see cref="PumpLimits.ScopeBudget"/> messages (the SDK keeps every message received in a scope until the
+/// handler returns), or after <see cref="PumpLimits.MaxScopeDuration"/> (the SDK renews a session lock for a
+/// limited time after accepting the session). Then it drains and, with sessions, releases the session so its next
+/// scope starts with a fresh lock.
 /// </remarks>
 internal sealed class MessagePump
 {
     private readonly Func<SourceMessage, CancellationToken, ValueTask> _onMessage;
     private readonly SemaphoreSlim _window;
-    private readonly int _windowSize;
-    private readonly int _scopeBudget;
-    private readonly TimeSpan? _receiveWaitTime;
+    private readonly PumpLimits _limits;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
 
     /// <param name="onMessage">The pipeline's intake.</param>
-    /// <param name="window">Source-wide slots, one per unsettled handed-out message.</param>
-    /// <param name="windowSize">The window's capacity; the most one receive asks for.</param>
-    /// <param name="scopeBudget">Messages one handler scope takes before it drains and returns.</param>
-    /// <param name="receiveWaitTime">How long a receive waits for the next message; null for the SDK's TryTimeout.</param>
+    /// <param name="window">Source-wide slots, one per unsettled handed-out message; its capacity is <see cref="PumpLimits.WindowSize"/>.</param>
+    /// <param name="limits">How much one scope takes and how long it waits.</param>
+    /// <param name="timeProvider">Measures how long a scope has run.</param>
     /// <param name="logger">Where hand-off failures go.</param>
     /// <param name="stopping">The source's stop signal: no message is handed off once it is cancelled.</param>
     public MessagePump(
         Func<SourceMessage, CancellationToken, ValueTask> onMessage,
         SemaphoreSlim window,
-        int windowSize,
-        int scopeBudget,
-        TimeSpan? receiveWaitTime,
+        PumpLimits limits,
+        TimeProvider timeProvider,
         ILogger logger,
         CancellationToken stopping)
     {
         _onMessage = onMessage;
         _window = window;
-        _windowSize = windowSize;
-        _scopeBudget = scopeBudget;
-        _receiveWaitTime = receiveWaitTime;
+        _limits = limits;
+        _timeProvider = timeProvider;
         _logger = logger;
         _stopping = stopping;
     }
@@ -57,6 +56,7 @@ internal sealed class MessagePump
     /// <summary>The processor's message handler body: returns once every message handed out in the scope is settled.</summary>
     public async Task RunAsync(ReceiveScope scope)
     {
+        long started = _timeProvider.GetTimestamp();
         using var receiving = CancellationTokenSource.CreateLinkedTokenSource(_stopping, scope.CancellationToken);
         var handedOut = new HandedOutMessages(_window);
         ExceptionDispatchInfo? receiveFailure = null;
@@ -67,17 +67,16 @@ internal sealed class MessagePump
         {
             bool handedAll = await HandOffAsync(scope, batch, handedOut, receiving.Token).ConfigureAwait(false);
             taken += batch.Count;
-            if (!handedAll || taken >= _scopeBudget || handedOut.Unsettled == 0)
+            bool idle = batch.Count == 0 && handedOut.Unsettled == 0;
+            if (!handedAll || idle || taken >= _limits.ScopeBudget || _timeProvider.GetElapsedTime(started) >= _limits.MaxScopeDuration)
             {
-                // Nothing outstanding: return and let the processor wait for the next message (and, with sessions,
-                // move on to another session when this one stays idle).
                 break;
             }
 
             try
             {
-                int room = Math.Clamp(_window.CurrentCount, 1, _windowSize);
-                batch = await scope.ReceiveAsync(room, _receiveWaitTime, receiving.Token).ConfigureAwait(false);
+                int room = Math.Clamp(_window.CurrentCount, 1, _limits.WindowSize);
+                batch = await scope.ReceiveAsync(room, _limits.ReceiveWaitTime, receiving.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (receiving.IsCancellationRequested)
             {
@@ -93,6 +92,7 @@ internal sealed class MessagePump
         }
 
         await handedOut.WhenAllSettledAsync().ConfigureAwait(false);
+        scope.End();
         receiveFailure?.Throw();
     }
 
@@ -143,6 +143,12 @@ internal sealed class MessagePump
         {
             await _onMessage(message, _stopping).ConfigureAwait(false);
             return true;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The pipeline is shutting down and took no more: not a failure worth an error.
+            await AbandonUnlessSettledAsync(message).ConfigureAwait(false);
+            return false;
         }
         catch (Exception exception)
         {

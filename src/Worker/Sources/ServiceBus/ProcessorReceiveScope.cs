@@ -22,4 +22,9 @@ internal sealed class ProcessorReceiveScope(ProcessMessageEventArgs args) : Rece
 
     public override Task AbandonAsync(ServiceBusReceivedMessage message) =>
         args.AbandonMessageAsync(message, propertiesToModify: null, CancellationToken.None);
+
+    // The processor's receiver serves every scope; nothing to let go.
+    public override void End()
+    {
+    }
 }

@@ -25,4 +25,7 @@ internal abstract class ReceiveScope
     public abstract Task DeadLetterAsync(ServiceBusReceivedMessage message, string reason, string description);
 
     public abstract Task AbandonAsync(ServiceBusReceivedMessage message);
+
+    /// <summary>Called once the scope has drained: a session scope lets the processor close the session.</summary>
+    public abstract void End();
 }

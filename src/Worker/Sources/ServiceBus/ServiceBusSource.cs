@@ -8,8 +8,8 @@ namespace TagWorker.Sources.ServiceBus;
 /// The production <see cref="ITagEventSource"/>: receives from an Azure Service Bus queue or topic subscription
 /// (session-enabled or not) in peek-lock mode and hands messages to the pipeline in the order the broker delivers
 /// them (per session with sessions), with at most <see cref="ServiceBusSourceOptions.MaxConcurrentMessages"/>
-/// unsettled at a time. The processor renews each lock (or session lock) until the pipeline settles the message,
-/// for up to <see cref="ServiceBusSourceOptions.MaxAutoLockRenewal"/>.
+/// unsettled at a time. The processor renews each lock (or session lock) until the pipeline settles the message;
+/// see <see cref="MessagePump"/> and <c>docs/servicebus.md</c>.
 /// </summary>
 /// <remarks>
 /// <see cref="RunAsync"/> returns only after every message it handed out has been settled, because a Service Bus
@@ -31,8 +31,13 @@ public sealed class ServiceBusSource : ITagEventSource
     private readonly ServiceBusClient _client;
     private readonly ServiceBusSourceOptions _options;
     private readonly ILogger<ServiceBusSource> _logger;
+    private readonly TimeProvider _timeProvider;
 
-    public ServiceBusSource(ServiceBusClient client, IOptions<ServiceBusSourceOptions> options, ILogger<ServiceBusSource> logger)
+    /// <param name="client">The Service Bus client; its processor factory methods are the test seam.</param>
+    /// <param name="options">The source settings.</param>
+    /// <param name="logger">The source's logger.</param>
+    /// <param name="timeProvider">Measures how long a handler scope has run; <see cref="TimeProvider.System"/> when null.</param>
+    public ServiceBusSource(ServiceBusClient client, IOptions<ServiceBusSourceOptions> options, ILogger<ServiceBusSource> logger, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
@@ -40,6 +45,7 @@ public sealed class ServiceBusSource : ITagEventSource
         _client = client;
         _options = options.Value;
         _logger = logger;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
@@ -48,14 +54,13 @@ public sealed class ServiceBusSource : ITagEventSource
         ArgumentNullException.ThrowIfNull(onMessage);
         int windowSize = _options.MaxConcurrentMessages;
         using var window = new SemaphoreSlim(windowSize, windowSize);
-        var pump = new MessagePump(
-            onMessage,
-            window,
+        var limits = new PumpLimits(
             windowSize,
-            scopeBudget: windowSize * ScopeBudgetInWindows,
-            receiveWaitTime: _options.SessionsEnabled ? _options.SessionIdleTimeout : null,
-            _logger,
-            cancellationToken);
+            ScopeBudget: windowSize * ScopeBudgetInWindows,
+            // Half the renewal period leaves the other half for draining what the scope handed out.
+            MaxScopeDuration: _options.MaxAutoLockRenewal / 2,
+            ReceiveWaitTime: _options.SessionsEnabled ? _options.SessionIdleTimeout : null);
+        var pump = new MessagePump(onMessage, window, limits, _timeProvider, _logger, cancellationToken);
 
         if (_options.SessionsEnabled)
         {

@@ -22,4 +22,8 @@ internal sealed class SessionReceiveScope(ProcessSessionMessageEventArgs args) :
 
     public override Task AbandonAsync(ServiceBusReceivedMessage message) =>
         args.AbandonMessageAsync(message, propertiesToModify: null, CancellationToken.None);
+
+    // Everything handed out is settled: closing the session now costs nothing and lets the next scope of this
+    // session start with a fresh lock-renewal period (the SDK renews a session lock only so long after accepting it).
+    public override void End() => args.ReleaseSession();
 }

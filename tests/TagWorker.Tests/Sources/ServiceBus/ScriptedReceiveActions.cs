@@ -41,5 +41,9 @@ internal sealed class ScriptedProcessMessageEventArgs(ServiceBusReceivedMessage 
 internal sealed class ScriptedProcessSessionMessageEventArgs(ServiceBusReceivedMessage message, ServiceBusSessionReceiver receiver, ScriptedReceiveActions actions, CancellationToken cancellationToken)
     : ProcessSessionMessageEventArgs(message, receiver, cancellationToken)
 {
+    public bool SessionReleased { get; private set; }
+
     public override ProcessorReceiveActions GetReceiveActions() => actions;
+
+    public override void ReleaseSession() => SessionReleased = true;
 }

@@ -232,6 +232,70 @@ public sealed class ServiceBusSourceTests
     }
 
     [Fact]
+    public async Task Handler_InvokedAfterStopRequested_AbandonsTriggerWithoutHandingItOff()
+    {
+        await using var harness = new SourceHarness();
+        await harness.StartedAsync();
+        await harness.Stop.CancelAsync();
+
+        Task handler = await harness.DeliverAsync(TestMessages.Create("late"));
+
+        await handler.WaitAsync(TestMessages.Timeout, TestContext.Current.CancellationToken);
+        SettleCall call = Assert.Single(harness.Recorder.Calls);
+        Assert.Equal(("Abandon", "late"), (call.Kind, call.Message.MessageId));
+        Assert.False(harness.TryTakeHandedOff(out _));
+    }
+
+    [Fact]
+    public async Task Handler_PipelineShuttingDownRefusesMessage_AbandonsItWithoutErrorLog()
+    {
+        SourceHarness? self = null;
+        await using var harness = (self = new SourceHarness(onMessage: async message =>
+        {
+            if (message.MessageId == "m-2")
+            {
+                await self!.Stop.CancelAsync();
+                throw new OperationCanceledException();
+            }
+        }));
+        _ = await harness.DeliverAsync(TestMessages.Create("m-1"));
+        SourceMessage first = await harness.NextHandedOffAsync();
+        await harness.NextReceiveAsync();
+
+        harness.Actions.Supply(TestMessages.Create("m-2"), TestMessages.Create("m-3"));
+        _ = await harness.NextHandedOffAsync();
+        await first.AbandonAsync(TestContext.Current.CancellationToken);
+        await harness.Run.WaitAsync(TestMessages.Timeout, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["m-1", "m-2", "m-3"], harness.Recorder.Calls.Select(c => c.Message.MessageId).Order());
+        Assert.All(harness.Recorder.Calls, c => Assert.Equal("Abandon", c.Kind));
+        Assert.DoesNotContain(harness.Logger.Entries, e => e.Level >= LogLevel.Error);
+    }
+
+    [Fact]
+    public async Task Handler_ScopeBudgetReached_StopsReceivingAndReturnsOnceSettled()
+    {
+        // A window of one gives a scope budget of ten messages.
+        await using var harness = new SourceHarness(o => o.MaxConcurrentMessages = 1);
+        Task handler = await harness.DeliverAsync(TestMessages.Create("m-1"));
+        SourceMessage current = await harness.NextHandedOffAsync();
+        for (int i = 2; i <= 10; i++)
+        {
+            await harness.NextReceiveAsync();
+            harness.Actions.Supply(TestMessages.Create($"m-{i}"));
+            await current.CompleteAsync(TestContext.Current.CancellationToken);
+            current = await harness.NextHandedOffAsync();
+        }
+
+        Assert.Equal("m-10", current.MessageId);
+        await current.CompleteAsync(TestContext.Current.CancellationToken);
+
+        await handler.WaitAsync(TestMessages.Timeout, TestContext.Current.CancellationToken);
+        Assert.False(harness.Actions.Requests.TryRead(out _));
+        Assert.Equal(10, harness.Recorder.Calls.Count);
+    }
+
+    [Fact]
     public async Task Handler_PipelineRefusesMessage_AbandonsItLogsAndHandsOffTheNext()
     {
         await using var harness = new SourceHarness(onMessage: message =>
@@ -290,6 +354,47 @@ public sealed class ServiceBusSourceTests
         harness.Actions.Supply();
         await handler.WaitAsync(TestMessages.Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(["Complete", "Complete"], harness.Recorder.Calls.Select(c => c.Kind));
+        Assert.True(harness.LastSessionArgs!.SessionReleased);
+    }
+
+    [Fact]
+    public async Task Handler_SessionScopeOutlivesHalfTheLockRenewal_StopsTakingDrainsAndReleasesSession()
+    {
+        await using var harness = new SourceHarness(o =>
+        {
+            o.SessionsEnabled = true;
+            o.MaxAutoLockRenewal = TimeSpan.FromMinutes(10);
+        });
+        Task handler = await harness.DeliverAsync(TestMessages.Create("m-1", sessionId: "4"));
+        SourceMessage first = await harness.NextHandedOffAsync();
+        await harness.NextReceiveAsync();
+
+        harness.Time.Advance(TimeSpan.FromMinutes(5));
+        harness.Actions.Supply(TestMessages.Create("m-2", sessionId: "4"));
+        SourceMessage second = await harness.NextHandedOffAsync();
+        await first.CompleteAsync(TestContext.Current.CancellationToken);
+        Assert.False(handler.IsCompleted);
+        Assert.False(harness.LastSessionArgs!.SessionReleased);
+        await second.CompleteAsync(TestContext.Current.CancellationToken);
+
+        await handler.WaitAsync(TestMessages.Timeout, TestContext.Current.CancellationToken);
+        Assert.True(harness.LastSessionArgs.SessionReleased);
+        Assert.False(harness.Actions.Requests.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task Handler_ScopeShorterThanHalfTheLockRenewal_KeepsReceiving()
+    {
+        await using var harness = new SourceHarness(o => o.MaxAutoLockRenewal = TimeSpan.FromMinutes(10));
+        _ = await harness.DeliverAsync(TestMessages.Create("m-1"));
+        _ = await harness.NextHandedOffAsync();
+        await harness.NextReceiveAsync();
+
+        harness.Time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
+        harness.Actions.Supply(TestMessages.Create("m-2"));
+        _ = await harness.NextHandedOffAsync();
+
+        await harness.NextReceiveAsync();
     }
 
     [Fact]

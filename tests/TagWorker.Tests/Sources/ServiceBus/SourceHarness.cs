@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Azure.Messaging.ServiceBus;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Options;
 using TagWorker.Sources;
 using TagWorker.Sources.ServiceBus;
@@ -25,7 +26,7 @@ internal sealed class SourceHarness : IAsyncDisposable
             QueueName = "tag-events",
         };
         configure?.Invoke(Options);
-        Source = new ServiceBusSource(Client, Microsoft.Extensions.Options.Options.Create(Options), Logger);
+        Source = new ServiceBusSource(Client, Microsoft.Extensions.Options.Options.Create(Options), Logger, Time);
         Run = Source.RunAsync(
             async (message, _) =>
             {
@@ -41,6 +42,11 @@ internal sealed class SourceHarness : IAsyncDisposable
     public RecordingServiceBusClient Client { get; } = new();
 
     public ListLogger<ServiceBusSource> Logger { get; } = new();
+
+    public FakeTimeProvider Time { get; } = new();
+
+    /// <summary>The arguments of the last session handler call.</summary>
+    public ScriptedProcessSessionMessageEventArgs? LastSessionArgs { get; private set; }
 
     public ServiceBusSourceOptions Options { get; }
 
@@ -67,8 +73,8 @@ internal sealed class SourceHarness : IAsyncDisposable
         if (Options.SessionsEnabled)
         {
             var receiver = new RecordingSessionReceiver(Recorder, trigger.SessionId);
-            return Client.SessionProcessor.DeliverAsync(
-                new ScriptedProcessSessionMessageEventArgs(trigger, receiver, Actions, Client.SessionProcessor.Lifecycle.Token));
+            LastSessionArgs = new ScriptedProcessSessionMessageEventArgs(trigger, receiver, Actions, Client.SessionProcessor.Lifecycle.Token);
+            return Client.SessionProcessor.DeliverAsync(LastSessionArgs);
         }
 
         return Client.Processor.DeliverAsync(
