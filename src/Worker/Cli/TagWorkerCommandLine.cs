@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TagWorker.Demo;
 using TagWorker.Hosting;
@@ -69,6 +70,12 @@ public static class TagWorkerCommandLine
         var app = builder.Build();
         app.MapTagWorkerHealth();
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
+        if (app.Services.GetRequiredService<TagWorkerService>().Fault is { } fault)
+        {
+            await Console.Error.WriteLineAsync($"tagworker: {fault.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
         return 0;
     }
 

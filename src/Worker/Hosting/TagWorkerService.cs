@@ -33,6 +33,9 @@ internal sealed class TagWorkerService(
     TimeProvider timeProvider,
     ILogger<TagWorkerService> logger) : BackgroundService
 {
+    /// <summary>Why the service stopped on its own (the source failed), or null; the command line turns it into the exit code.</summary>
+    public Exception? Fault { get; private set; }
+
     /// <summary>The coordinator of the current intake session, for progress reporting; null between sessions.</summary>
     public PipelineCoordinator? Current { get; private set; }
 
@@ -56,6 +59,12 @@ internal sealed class TagWorkerService(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping while waiting for the circuit to close: nothing is in flight.
+        }
+        catch (Exception exception)
+        {
+            // The host stops the application on this; record it so the process exits non-zero and Kubernetes sees it.
+            Fault = exception;
+            throw;
         }
         finally
         {
