@@ -36,9 +36,6 @@ internal sealed class TagWorkerService(
     /// <summary>Why the service stopped on its own (the source failed), or null; the command line turns it into the exit code.</summary>
     public Exception? Fault { get; private set; }
 
-    /// <summary>The coordinator of the current intake session, for progress reporting; null between sessions.</summary>
-    public PipelineCoordinator? Current { get; private set; }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Log.Started(logger, workerOptions.Value.Source.ToString(), imApiOptions.Value.BaseUrl?.ToString() ?? imApiOptions.Value.Region?.ToString() ?? "?", imApiOptions.Value.RequestsPerSecond);
@@ -78,7 +75,6 @@ internal sealed class TagWorkerService(
         var coordinator = ActivatorUtilities.CreateInstance<PipelineCoordinator>(services);
         await using (coordinator.ConfigureAwait(false))
         {
-            Current = coordinator;
             var loop = coordinator.RunAsync();
             using var intakeStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var receiving = source.RunAsync((message, _) => intake.AcceptAsync(message, coordinator), intakeStop.Token);
@@ -112,7 +108,6 @@ internal sealed class TagWorkerService(
 
             coordinator.IntakeStopped();
             await loop.ConfigureAwait(false);
-            Current = null;
 
             if (sourceFault is not null)
             {

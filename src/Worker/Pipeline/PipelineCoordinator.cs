@@ -78,12 +78,6 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         _flushTimer = timeProvider.CreateTimer(static state => ((PipelineCoordinator)state!).Post(new PipelineSignal.Tick()), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Messages taken in and not yet settled (for progress reporting; read from any thread).</summary>
-    public int TrackedMessages => Volatile.Read(ref _trackedMessages);
-
-    /// <summary>Requests on the wire or waiting for a retry (for progress reporting; read from any thread).</summary>
-    public int UnresolvedCalls => Volatile.Read(ref _unresolvedCalls);
-
     /// <summary>Whether new messages are still welcome (false once draining started).</summary>
     public bool IsAccepting => _accepting;
 
@@ -299,7 +293,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
         var request = new TagRequest(command, users);
         _inFlight[command]++;
-        Volatile.Write(ref _unresolvedCalls, _unresolvedCalls + 1);
+        _unresolvedCalls++;
         _ = SendAsync(request);
     }
 
@@ -348,7 +342,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     private void OnCallResolved(TagRequest request, IReadOnlyList<UserOutcome> outcomes)
     {
         _inFlight[request.Command]--;
-        Volatile.Write(ref _unresolvedCalls, _unresolvedCalls - 1);
+        _unresolvedCalls--;
         foreach (var outcome in outcomes)
         {
             var slot = _slots[outcome.Account];
