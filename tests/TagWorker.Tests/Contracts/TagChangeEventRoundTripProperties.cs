@@ -8,7 +8,7 @@ namespace TagWorker.Tests.Contracts;
 
 public class TagChangeEventRoundTripProperties
 {
-    [Property(Arbitrary = [typeof(ValidEventArbitrary)], MaxTest = 300)]
+    [Property(Arbitrary = [typeof(ValidEventArbitrary)], MaxTest = 1000)]
     public bool SerializeThenParse_ValidEvent_GivesTheSameEvent(TagChangeEvent e)
     {
         var result = TagChangeEventParser.Parse(TagChangeEventSerializer.SerializeToUtf8Bytes(e));
@@ -16,7 +16,7 @@ public class TagChangeEventRoundTripProperties
         return result.IsValid && EventAssert.AreSame(e, result.Event);
     }
 
-    [Property(Arbitrary = [typeof(ValidEventArbitrary)], MaxTest = 300)]
+    [Property(Arbitrary = [typeof(ValidEventArbitrary)], MaxTest = 1000)]
     public bool Partitioner_AnyAccount_IsInRange(TagChangeEvent e, PositiveInt partitions)
     {
         return e.Users.All(u =>
