@@ -77,8 +77,10 @@ internal static class LoadCommand
         var exitCode = 0;
         for (var run = 1; run <= runs; run++)
         {
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             using var demoOutput = new StringWriter(CultureInfo.InvariantCulture);
             var demoExit = await new DemoRunner(settings, configurationArgs, demoOutput).RunAsync(cancellationToken).ConfigureAwait(false);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var text = demoOutput.ToString();
             if (showDemo)
             {
@@ -97,7 +99,7 @@ internal static class LoadCommand
                 return 2;
             }
 
-            LoadReport.Write(output, run, runs, settings, summary, Process.GetCurrentProcess().PeakWorkingSet64);
+            LoadReport.Write(output, run, runs, settings, summary, cpu, Process.GetCurrentProcess().PeakWorkingSet64);
             if (demoExit != 0)
             {
                 exitCode = 1;
