@@ -78,9 +78,11 @@ internal static class LoadCommand
         for (var run = 1; run <= runs; run++)
         {
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var started = TimeProvider.System.GetTimestamp();
             using var demoOutput = new StringWriter(CultureInfo.InvariantCulture);
             var demoExit = await new DemoRunner(settings, configurationArgs, demoOutput).RunAsync(cancellationToken).ConfigureAwait(false);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var wall = TimeProvider.System.GetElapsedTime(started);
             var text = demoOutput.ToString();
             if (showDemo)
             {
@@ -99,7 +101,7 @@ internal static class LoadCommand
                 return 2;
             }
 
-            LoadReport.Write(output, run, runs, settings, summary, cpu, Process.GetCurrentProcess().PeakWorkingSet64);
+            LoadReport.Write(output, run, runs, settings, summary, cpu, wall, Process.GetCurrentProcess().PeakWorkingSet64);
             if (demoExit != 0)
             {
                 exitCode = 1;
