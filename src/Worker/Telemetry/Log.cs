@@ -35,7 +35,7 @@ internal static partial class Log
     [LoggerMessage(1010, LogLevel.Information, "Configuration-fault circuit closed; intake resumes")]
     public static partial void CircuitClosed(ILogger logger);
 
-    [LoggerMessage(2001, LogLevel.Warning, "Message {MessageId} is not a valid event: {Description}")]
+    [LoggerMessage(2001, LogLevel.Information, "Message {MessageId} is not a valid event: {Description}")]
     public static partial void InvalidEvent(ILogger logger, string messageId, string description);
 
     [LoggerMessage(2002, LogLevel.Information, "Draining: {Reason}; {Users} users with unsent changes, {Calls} calls unresolved")]
