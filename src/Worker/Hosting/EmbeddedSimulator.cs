@@ -23,7 +23,7 @@ public sealed class EmbeddedSimulator : IAsyncDisposable
             // Options post-configuration is synchronous, and the worker cannot build its client before the simulator
             // listens, so this one start-up step blocks.
             var running = ImSimulatorApp.StartAsync(options.Value, CancellationToken.None).GetAwaiter().GetResult();
-            LogStarted(logger, running.BaseAddress);
+            EmbeddedSimulatorLog.Started(logger, running.BaseAddress);
             return running;
         });
     }
@@ -38,8 +38,6 @@ public sealed class EmbeddedSimulator : IAsyncDisposable
             await _running.Value.DisposeAsync().ConfigureAwait(false);
         }
     }
-
-    private static void LogStarted(ILogger logger, Uri address) => EmbeddedSimulatorLog.Started(logger, address);
 }
 
 internal static partial class EmbeddedSimulatorLog

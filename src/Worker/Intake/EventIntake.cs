@@ -27,7 +27,9 @@ internal sealed class EventIntake(MessageSettler settler, TagWorkerMetrics metri
         var parsed = TagChangeEventParser.Parse(message.Body.Span);
         if (!parsed.IsValid)
         {
-            var description = DeadLetterDescription.Truncate(parsed.Describe());
+            // Describe() is bounded by the contract (at most 50 errors, values cut to 64 characters); the source
+            // applies its broker's length limit.
+            var description = parsed.Describe();
             Log.InvalidEvent(logger, message.MessageId, description);
             settler.SettleAfter([], message, SettlementDecision.DeadLetter(DeadLetterReasons.InvalidEvent, description));
             return ValueTask.CompletedTask;

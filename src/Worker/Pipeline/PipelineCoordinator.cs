@@ -530,7 +530,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
     private void RemoveIfIdle(UserSlot slot)
     {
-        if (!slot.IsIdle || slot.InFlight)
+        if (!slot.IsIdle)
         {
             return;
         }

@@ -3,10 +3,13 @@ using TagWorker.Dispatch;
 
 namespace TagWorker.Settlement;
 
-/// <summary>Builds the dead-letter reason and description from the users that failed, within the broker's limits.</summary>
+/// <summary>
+/// Builds the dead-letter reason and description from the users that failed. The text stops growing past
+/// <see cref="MaxLength"/> so that a request of a thousand failed users does not build a huge string; each source
+/// applies its broker's own limit (Service Bus: 4096 characters, in <c>ServiceBusLimits</c>).
+/// </summary>
 internal static class DeadLetterDescription
 {
-    /// <summary>Service Bus caps the dead-letter reason and description (application properties) at 4096 characters.</summary>
     public const int MaxLength = 4096;
 
     public static SettlementDecision For(IReadOnlyList<UserOutcome> failures, int userCount)
@@ -28,14 +31,13 @@ internal static class DeadLetterDescription
                 text.Append(" (").Append(failure.ErrorInfo).Append(')');
             }
 
-            if (text.Length > MaxLength)
+            if (text.Length > MaxLength && i < failures.Count - 1)
             {
+                text.Append("; …");
                 break;
             }
         }
 
-        return SettlementDecision.DeadLetter(reason, Truncate(text.ToString()));
+        return SettlementDecision.DeadLetter(reason, text.ToString());
     }
-
-    public static string Truncate(string text) => text.Length <= MaxLength ? text : string.Concat(text.AsSpan(0, MaxLength - 1), "…");
 }
