@@ -4,7 +4,7 @@ using TagWorker.Sources;
 namespace TagWorker.Tests.TestDoubles;
 
 /// <summary>A source message that records how it was settled and lets tests await the settlement.</summary>
-internal sealed class RecordingSourceMessage(string messageId, byte[] body, int deliveryCount = 1) : SourceMessage
+internal sealed class RecordingSourceMessage(string messageId, byte[] body, int deliveryCount = 1, long sequenceNumber = 0) : SourceMessage
 {
     private readonly TaskCompletionSource<string> _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -15,6 +15,12 @@ internal sealed class RecordingSourceMessage(string messageId, byte[] body, int 
     public override ReadOnlyMemory<byte> Body { get; } = body;
 
     public override int DeliveryCount { get; } = deliveryCount;
+
+    public override long SequenceNumber { get; } = sequenceNumber;
+
+    public IReadOnlyList<FailedUser>? FailedUsers { get; private set; }
+
+    public string? LastError { get; private set; }
 
     /// <summary>"completed", "abandoned" or "dead-lettered".</summary>
     public Task<string> Settled => _settled.Task;
@@ -30,12 +36,17 @@ internal sealed class RecordingSourceMessage(string messageId, byte[] body, int 
 
     protected override Task OnCompleteAsync(CancellationToken cancellationToken) => Record("completed");
 
-    protected override Task OnAbandonAsync(CancellationToken cancellationToken) => Record("abandoned");
-
-    protected override Task OnDeadLetterAsync(string reason, string description, CancellationToken cancellationToken)
+    protected override Task OnAbandonAsync(string? lastError, CancellationToken cancellationToken)
     {
-        DeadLetterReason = reason;
-        DeadLetterDescription = description;
+        LastError = lastError;
+        return Record("abandoned");
+    }
+
+    protected override Task OnDeadLetterAsync(DeadLetterDetails details, CancellationToken cancellationToken)
+    {
+        DeadLetterReason = details.Reason;
+        DeadLetterDescription = details.Description;
+        FailedUsers = details.FailedUsers;
         return Record("dead-lettered");
     }
 

@@ -126,7 +126,7 @@ internal sealed class LocalQueueLockRenewer : IAsyncDisposable
             var message = messages[i];
             if (renewal.Renewed[i])
             {
-                message.LockedUntil = renewal.LockedUntil;
+                message.SetLockedUntil(renewal.LockedUntil);
             }
             else if (!message.IsSettled)
             {

@@ -29,7 +29,7 @@ public sealed class LocalQueueMessage : SourceMessage
     public override int DeliveryCount => _delivery.DeliveryCount;
 
     /// <summary>The message's position in the queue (increasing in enqueue order).</summary>
-    public long SequenceNumber => _delivery.SequenceNumber;
+    public override long SequenceNumber => _delivery.SequenceNumber;
 
     /// <summary>The token of this delivery.</summary>
     public Guid LockToken => _delivery.LockToken;
@@ -37,11 +37,9 @@ public sealed class LocalQueueMessage : SourceMessage
     public DateTimeOffset EnqueuedAt => _delivery.EnqueuedAt;
 
     /// <summary>When the lock expires unless renewed again; moves forward as the source renews it.</summary>
-    public DateTimeOffset LockedUntil
-    {
-        get => new(Interlocked.Read(ref _lockedUntilTicks), TimeSpan.Zero);
-        internal set => Interlocked.Exchange(ref _lockedUntilTicks, value.UtcTicks);
-    }
+    public override DateTimeOffset LockedUntil => new(Interlocked.Read(ref _lockedUntilTicks), TimeSpan.Zero);
+
+    internal void SetLockedUntil(DateTimeOffset value) => Interlocked.Exchange(ref _lockedUntilTicks, value.UtcTicks);
 
     /// <summary>When the source received it; lock renewal stops <see cref="LocalQueueOptions.MaxAutoLockRenewal"/> later.</summary>
     internal DateTimeOffset ReceivedAt { get; }
@@ -51,10 +49,10 @@ public sealed class LocalQueueMessage : SourceMessage
     protected override Task OnCompleteAsync(CancellationToken cancellationToken) =>
         SettleAsync(_queue.CompleteAsync(SequenceNumber, LockToken, cancellationToken));
 
-    protected override Task OnDeadLetterAsync(string reason, string description, CancellationToken cancellationToken) =>
-        SettleAsync(_queue.DeadLetterAsync(SequenceNumber, LockToken, reason, description, cancellationToken));
+    protected override Task OnDeadLetterAsync(DeadLetterDetails details, CancellationToken cancellationToken) =>
+        SettleAsync(_queue.DeadLetterAsync(SequenceNumber, LockToken, details.Reason, details.Description, cancellationToken));
 
-    protected override Task OnAbandonAsync(CancellationToken cancellationToken) =>
+    protected override Task OnAbandonAsync(string? lastError, CancellationToken cancellationToken) =>
         SettleAsync(_queue.AbandonAsync(SequenceNumber, LockToken, cancellationToken));
 
     private async Task SettleAsync(Task settlement)

@@ -35,6 +35,8 @@ internal sealed class ServiceBusSourceMessage : SourceMessage
 
     public override int DeliveryCount => _message.DeliveryCount;
 
+    public override long SequenceNumber => _message.SequenceNumber;
+
     /// <summary>Completes when the settlement call has finished; never faults.</summary>
     internal Task Settlement => _settlement.Task;
 
@@ -42,13 +44,13 @@ internal sealed class ServiceBusSourceMessage : SourceMessage
     protected override Task OnCompleteAsync(CancellationToken cancellationToken) =>
         SettleAsync(() => _scope.CompleteAsync(_message));
 
-    protected override Task OnDeadLetterAsync(string reason, string description, CancellationToken cancellationToken) =>
+    protected override Task OnDeadLetterAsync(DeadLetterDetails details, CancellationToken cancellationToken) =>
         SettleAsync(() => _scope.DeadLetterAsync(
             _message,
-            ServiceBusLimits.Truncate(reason, ServiceBusLimits.MaxDeadLetterTextLength),
-            ServiceBusLimits.Truncate(description ?? string.Empty, ServiceBusLimits.MaxDeadLetterTextLength)));
+            ServiceBusLimits.Truncate(details.Reason, ServiceBusLimits.MaxDeadLetterTextLength),
+            ServiceBusLimits.Truncate(details.Description ?? string.Empty, ServiceBusLimits.MaxDeadLetterTextLength)));
 
-    protected override Task OnAbandonAsync(CancellationToken cancellationToken) =>
+    protected override Task OnAbandonAsync(string? lastError, CancellationToken cancellationToken) =>
         SettleAsync(() => _scope.AbandonAsync(_message));
 
     private async Task SettleAsync(Func<Task> settle)
