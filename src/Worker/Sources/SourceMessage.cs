@@ -52,6 +52,12 @@ public abstract class SourceMessage
     /// </summary>
     public virtual int? MaxDeliveryCount => null;
 
+    /// <summary>
+    /// The publisher's trace context (W3C <c>traceparent</c>, the Service Bus <c>Diagnostic-Id</c> application
+    /// property), or null; the span of the message's processing links to it.
+    /// </summary>
+    public virtual string? DiagnosticId => null;
+
     /// <summary>Whether the message was settled already.</summary>
     public bool IsSettled => Volatile.Read(ref _settled) != 0;
 
