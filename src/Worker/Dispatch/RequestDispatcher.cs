@@ -4,7 +4,6 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using TagWorker.ImApi;
-using TagWorker.Settlement;
 using TagWorker.Telemetry;
 
 namespace TagWorker.Dispatch;
@@ -86,11 +85,11 @@ public sealed class RequestDispatcher : IDisposable
 
             case ImOutcomeKind.Rejected or ImOutcomeKind.RequestTooLarge:
                 Log.UserRejected(_logger, ImCommandPaths.ToSegment(request.Command), request.Users[0].Account, result.ErrorCode, result.ErrorInfo);
-                return AllUsers(request, account => UserOutcome.Failed(account, DeadLetterReasons.Rejected, result.ErrorCode, result.ErrorInfo));
+                return AllUsers(request, account => UserOutcome.Failed(account, result.ErrorCode, result.ErrorInfo));
 
             case ImOutcomeKind.Retryable:
                 Log.RetriesExhausted(_logger, ImCommandPaths.ToSegment(request.Command), request.Users.Count, _maxAttempts, result.ErrorCode, result.FaultDescription ?? result.ErrorInfo);
-                return AllUsers(request, account => UserOutcome.Failed(account, DeadLetterReasons.RetriesExhausted, result.ErrorCode, result.FaultDescription ?? result.ErrorInfo));
+                return AllUsers(request, account => UserOutcome.RetriesExhausted(account, result.ErrorCode, result.FaultDescription ?? result.ErrorInfo));
 
             default:
                 // A configuration fault, or a signature fault that survived renewal: ours, not the messages'.

@@ -11,6 +11,7 @@ using Serilog;
 using TagWorker.Dispatch;
 using TagWorker.ImApi;
 using TagWorker.Intake;
+using TagWorker.Pipeline;
 using TagWorker.Planning;
 using TagWorker.Settlement;
 using TagWorker.Sources.Local;
@@ -47,6 +48,7 @@ public static class TagWorkerHostingExtensions
         }
 
         services.AddBatching();
+        services.AddPipeline();
         services.AddImApiClient();
         services.AddEmbeddedSimulator(builder.Configuration);
         services.AddDispatch();

@@ -55,6 +55,13 @@ public sealed class ServiceBusSourceOptions
     /// <summary>Whether the entity requires sessions (SessionId = the users' partition key). Default false.</summary>
     public bool SessionsEnabled { get; set; }
 
+    /// <summary>
+    /// How many session partitions publishers spread users over (<c>TagEventPartitioner.SessionIdFor(user, N)</c>);
+    /// must match the publishers. Default 16; 1 to 4096.
+    /// </summary>
+    [Range(1, 4096, ErrorMessage = "ServiceBus:PartitionCount must be between {1} and {2}.")]
+    public int PartitionCount { get; set; } = 16;
+
     /// <summary>Sessions received at once when <see cref="SessionsEnabled"/>. Default 8; 1 to 1000.</summary>
     [Range(1, 1000, ErrorMessage = "ServiceBus:MaxConcurrentSessions must be between {1} and {2}.")]
     public int MaxConcurrentSessions { get; set; } = 8;
