@@ -62,7 +62,8 @@ public static class TagWorkerHostingExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<TagWorkerService>());
         services.AddHealthChecks()
             .AddCheck<WorkerLivenessHealthCheck>("worker")
-            .AddCheck<CircuitHealthCheck>("im-api-configuration", tags: [ReadyTag]);
+            .AddCheck<CircuitHealthCheck>("im-api-configuration", tags: [ReadyTag])
+            .AddCheck<OutageHealthCheck>("im-api-outage", tags: [ReadyTag]);
 
         services.AddSerilog((sp, logger) => logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext());
         services.AddOpenTelemetry().WithMetrics(metrics =>
@@ -84,6 +85,8 @@ public static class TagWorkerHostingExtensions
         services.AddOptions<CircuitOptions>().BindConfiguration(CircuitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IEndpointRateLimiter, TokenBucketEndpointRateLimiter>();
         services.AddSingleton<ConfigurationFaultCircuit>();
+        services.AddSingleton<OutageCircuit>();
+        services.AddSingleton<HarmlessWriteProbe>();
         services.AddSingleton<RequestDispatcher>();
         return services;
     }

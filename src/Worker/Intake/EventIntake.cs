@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TagWorker.Contracts;
+using TagWorker.Dispatch;
 using TagWorker.Pipeline;
 using TagWorker.Settlement;
 using TagWorker.Sources;
@@ -19,6 +20,7 @@ namespace TagWorker.Intake;
 /// </summary>
 internal sealed class EventIntake(
     MessageSettler settler,
+    OutageCircuit outage,
     TagWorkerMetrics metrics,
     IOptions<ServiceBusSourceOptions> serviceBus,
     ILogger<EventIntake> logger)
@@ -54,6 +56,9 @@ internal sealed class EventIntake(
             return;
         }
 
+        // During an outage the worker takes nothing new: waiting here stops the source receiving (its hand-off waits),
+        // so no message is received only to be abandoned.
+        await outage.WhenClosed.WaitAsync(cancellationToken).ConfigureAwait(false);
         await coordinator.AcceptAsync(message, parsed.Event!, cancellationToken).ConfigureAwait(false);
     }
 

@@ -27,9 +27,13 @@ namespace TagWorker.Pipeline;
 /// </summary>
 internal sealed class PipelineCoordinator : IAsyncDisposable
 {
+    /// <summary>How long a parked message may wait for the return of an older one before intake fences.</summary>
+    internal static readonly TimeSpan MaxParkTime = TimeSpan.FromSeconds(30);
+
     private readonly Channel<PipelineSignal> _signals = Channel.CreateUnbounded<PipelineSignal>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, UserSlot> _slots = new(StringComparer.Ordinal);
     private readonly HashSet<UserSlot> _idleSlots = [];
+    private readonly HashSet<UserSlot> _parkedUsers = [];
     private readonly TaskCompletionSource _fence = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly BatchPlanner _planner;
     private readonly RequestDispatcher _dispatcher;
@@ -192,10 +196,17 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 break;
             case PipelineSignal.IntakeStopped:
                 _intakeStopped = true;
+                if (_drain is not null)
+                {
+                    // Nothing can come back any more in this session: what waits for a return goes back too.
+                    ReturnParked("intake stopped while an earlier message of the same user was on its way back");
+                }
+
                 break;
             case PipelineSignal.Tick:
                 _timerDue = long.MaxValue;
                 SweepIdleSlots();
+                CheckParked();
                 break;
         }
     }
@@ -219,7 +230,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         for (var i = 0; i < slots.Length; i++)
         {
             slots[i] = Slot(users[i]);
-            slots[i].Ledger.Unsettled.Enqueue(message);
+            slots[i].Ledger.AddUnsettled(message);
         }
 
         if (message.Message.LockLost.IsCancellationRequested)
@@ -238,40 +249,29 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             return;
         }
 
-        var actions = new ArrivalAction[slots.Length];
-        var returnBehind = false;
-        for (var i = 0; i < slots.Length; i++)
-        {
-            actions[i] = RedeliveryRules.OnArrival(slots[i].Ledger, message.Sequence);
-            if (actions[i] == ArrivalAction.ReturnBehind && !returnBehind)
-            {
-                returnBehind = true;
-                Log.ReturnedBehindEarlier(_logger, message.Message.MessageId, message.Sequence, users[i]);
-            }
-        }
-
-        if (returnBehind)
-        {
-            message.Return = true;
-            message.LastError = "an earlier message of the same user was on its way back to the source";
-            ReturnUnsent(message, slots);
-            return;
-        }
-
         WatchLock(message);
         var now = _timeProvider.GetTimestamp();
         var skipped = 0;
         for (var i = 0; i < slots.Length; i++)
         {
-            if (actions[i] == ArrivalAction.AlreadyApplied)
+            var slot = slots[i];
+            switch (RedeliveryRules.OnArrival(slot.Ledger, message.Sequence))
             {
-                skipped++;
-                message.Unresolved--;
-                continue;
+                case ArrivalAction.AlreadyApplied:
+                    skipped++;
+                    message.Unresolved--;
+                    break;
+                case ArrivalAction.Park:
+                    Park(slot, message, now);
+                    continue;
+                default:
+                    slot.Progress.Fold(message, message.Event, now);
+                    _packer.Update(slot);
+                    break;
             }
 
-            slots[i].Progress.Fold(message, message.Event, now);
-            _packer.Update(slots[i]);
+            // This may have been the return the user's parked messages waited for.
+            Unpark(slot, now);
         }
 
         if (skipped == slots.Length && slots.Length > 0)
@@ -283,6 +283,73 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         {
             TrySettle(message);
         }
+    }
+
+    private void Park(UserSlot slot, TrackedMessage message, long now)
+    {
+        if (slot.Ledger.Parked.Count == 0)
+        {
+            slot.Ledger.ParkedSince = now;
+        }
+
+        slot.Ledger.Parked[message.Sequence] = message;
+        _parkedUsers.Add(slot);
+        Log.ParkedBehindEarlier(_logger, message.Message.MessageId, message.Sequence, slot.Account);
+    }
+
+    /// <summary>Lets the user's parked messages go on, in order, as far as nothing older is still on its way back.</summary>
+    private void Unpark(UserSlot slot, long now)
+    {
+        var ledger = slot.Ledger;
+        var released = false;
+        while (RedeliveryRules.NextUnparked(ledger) is { } sequence)
+        {
+            var message = ledger.Parked[sequence];
+            ledger.Parked.Remove(sequence);
+            released = true;
+            if (RedeliveryRules.Admit(ledger, sequence) == ArrivalAction.AlreadyApplied)
+            {
+                ResolveOne(message);
+                continue;
+            }
+
+            slot.Progress.Fold(message, message.Event, now);
+        }
+
+        if (released)
+        {
+            ledger.ParkedSince = ledger.Parked.Count == 0 ? 0 : now;
+            if (ledger.Parked.Count == 0)
+            {
+                _parkedUsers.Remove(slot);
+            }
+
+            _packer.Update(slot);
+        }
+    }
+
+    /// <summary>Gives every parked message back to the source (in sequence order, through settlement order).</summary>
+    private void ReturnParked(string reason)
+    {
+        foreach (var slot in _parkedUsers.ToArray())
+        {
+            foreach (var message in slot.Ledger.Parked.Values.ToArray())
+            {
+                if (!message.Return && !message.Lost)
+                {
+                    message.Return = true;
+                    message.LastError ??= reason;
+                }
+
+                ResolveOne(message);
+            }
+
+            slot.Ledger.Parked.Clear();
+            slot.Ledger.ParkedSince = 0;
+            RemoveIfIdle(slot);
+        }
+
+        _parkedUsers.Clear();
     }
 
     /// <summary>A message none of whose changes will be sent now: every user of it treats it as returned.</summary>
@@ -318,9 +385,9 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         var now = _timeProvider.GetTimestamp();
         var hold = _drain is null && _source is { BacklogWaiting: true } && !_window.IsFull;
         var nextDue = _packer.PackDue(now, new PackingConditions(Draining: _drain is not null, HoldOpenFolds: hold), _send);
-        if (hold)
+        if (hold || _parkedUsers.Count > 0)
         {
-            // The backlog may end without a signal: look again soon.
+            // The backlog may end without a signal, and parked messages are checked by the tick: look again soon.
             nextDue = Math.Min(nextDue, now + _backlogPollTicks);
         }
 
@@ -525,6 +592,11 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         foreach (var account in message.Users)
         {
             var slot = Slot(account);
+            if (slot.Ledger.Parked.Remove(message.Sequence))
+            {
+                ResolveOne(message);
+            }
+
             RedeliveryRules.OnOwnershipLost(slot.Ledger);
             RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
             if (slot.Progress.InFlight)
@@ -567,6 +639,8 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         {
             return;
         }
+
+        ReturnParked("shutting down before the change could be sent");
 
         // Users with a request on the wire give their changes back when it resolves; the others give them back now.
         foreach (var slot in _slots.Values.ToArray())
@@ -630,9 +704,9 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                     RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
                 }
 
-                slot.Ledger.Unsettled.Dequeue();
+                slot.Ledger.Unsettled.RemoveFirst();
                 slot.Ledger.LastSettlement = settlement;
-                if (slot.Ledger.Unsettled.TryPeek(out var next))
+                if (slot.Ledger.Oldest is { } next)
                 {
                     work.Push(next);
                 }
@@ -703,7 +777,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     {
         foreach (var account in message.Users)
         {
-            if (!ReferenceEquals(_slots[account].Ledger.Unsettled.Peek(), message))
+            if (!ReferenceEquals(_slots[account].Ledger.Oldest, message))
             {
                 return false;
             }
@@ -714,7 +788,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
     private void RemoveIfIdle(UserSlot slot)
     {
-        if (!slot.Progress.IsIdle || slot.Progress.InFlight || slot.Ledger.Unsettled.Count > 0 || slot.Ledger.Returned.Count > 0)
+        if (!slot.Progress.IsIdle || slot.Progress.InFlight || slot.Ledger.Unsettled.Count > 0 || slot.Ledger.Returned.Count > 0 || slot.Ledger.Parked.Count > 0)
         {
             return;
         }
@@ -729,6 +803,29 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         else
         {
             _idleSlots.Add(slot);
+        }
+    }
+
+    /// <summary>
+    /// A return that has not come back within <see cref="MaxParkTime"/> is not coming soon (its settle may have failed
+    /// and its lock not yet expired, or the broker dead-lettered it at its delivery limit): the source fences, and the
+    /// drain gives the parked messages back in order.
+    /// </summary>
+    private void CheckParked()
+    {
+        if (_parkedUsers.Count == 0)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetTimestamp();
+        foreach (var slot in _parkedUsers)
+        {
+            if (_timeProvider.GetElapsedTime(slot.Ledger.ParkedSince, now) >= MaxParkTime)
+            {
+                RequestFence();
+                return;
+            }
         }
     }
 
