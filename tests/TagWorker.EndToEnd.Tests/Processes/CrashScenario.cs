@@ -11,9 +11,10 @@ namespace TagWorker.EndToEnd.Tests.Processes;
 /// </summary>
 /// <remarks>
 /// A kill moment is a point in the run's progress, not in time, so it lands mid-run however fast the machine is:
-/// kill N waits until a seeded share of the messages is settled (shares spread over 5–85% of the stream, one in each
+/// kill N waits until a seeded share of the messages is settled (shares spread over 5–75% of the stream, one in each
 /// of <see cref="CrashScenarioSettings.Kills"/> equal slices) and then until the live process has made a seeded
-/// number of further calls, so the kill falls among calls in flight rather than between polls of the queue.
+/// number (3–32) of further calls, so the kill falls among calls in flight rather than between polls of the queue.
+/// The last share leaves a quarter of the stream to go, far more than 32 calls' worth.
 /// </remarks>
 internal static class CrashScenario
 {
@@ -66,9 +67,10 @@ internal static class CrashScenario
 
             var calls = run.Simulator.SnapshotStats().TotalCalls - callsAtStart;
             var exitCode = await worker.KillAsync(ProcessExit, cancellationToken).ConfigureAwait(false);
-            var kill = new KillPoint(kills.Count + 1, settled, calls, TimeProvider.System.GetElapsedTime(started), exitCode);
+            var leased = (await run.CountsAsync(cancellationToken).ConfigureAwait(false)).Leased;
+            var kill = new KillPoint(kills.Count + 1, settled, calls, TimeProvider.System.GetElapsedTime(started), exitCode, leased);
             kills.Add(kill);
-            log(Invariant($"SIGKILL {kill.Number}/{plan.Count}: {worker.Name} (pid {worker.Id}) at {kill.At.TotalSeconds:0.0} s, {settled:N0}/{messages:N0} messages settled, {calls:N0} calls into its life; exit code {exitCode}."));
+            log(Invariant($"SIGKILL {kill.Number}/{plan.Count}: {worker.Name} (pid {worker.Id}) at {kill.At.TotalSeconds:0.0} s, {settled:N0}/{messages:N0} messages settled, {calls:N0} calls into its life; exit code {exitCode}; {leased:N0} messages left leased."));
         }
 
         return await FinishAsync(run, run.StartWorker(), stream, settings, kills, started, deadline, log, cancellationToken).ConfigureAwait(false);
@@ -122,8 +124,8 @@ internal static class CrashScenario
     private static List<(double Share, int ExtraCalls)> KillPlan(CrashScenarioSettings settings)
     {
         var random = new Random(settings.Seed * 31 + 7);
-        var slice = 0.80 / Math.Max(settings.Kills, 1);
-        return [.. Enumerable.Range(0, settings.Kills).Select(i => (0.05 + (i + random.NextDouble()) * slice, 5 + random.Next(40)))];
+        var slice = 0.70 / Math.Max(settings.Kills, 1);
+        return [.. Enumerable.Range(0, settings.Kills).Select(i => (0.05 + (i + random.NextDouble()) * slice, 3 + random.Next(30)))];
     }
 
     private static TimeSpan Remaining(long deadline) =>

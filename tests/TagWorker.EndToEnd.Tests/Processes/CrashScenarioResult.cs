@@ -56,7 +56,7 @@ internal sealed record CrashScenarioResult
             : Invariant($"  kills               {Kills.Count} of {PlannedKills} (SIGKILL exit codes: {string.Join(", ", Kills.Select(static k => k.ExitCode))})");
         foreach (var kill in Kills)
         {
-            yield return Invariant($"    kill {kill.Number} at {kill.At.TotalSeconds:0.0} s, {kill.SettledBefore:N0} messages settled, {kill.CallsInLife:N0} calls into that process's life");
+            yield return Invariant($"    kill {kill.Number} at {kill.At.TotalSeconds:0.0} s, {kill.SettledBefore:N0} messages settled, {kill.CallsInLife:N0} calls into that process's life, {kill.LeasedAfterKill:N0} left leased");
         }
 
         yield return Invariant($"  elapsed             {Elapsed.TotalSeconds:0.0} s{(Drained ? string.Empty : " (TIMED OUT before the queue was empty)")}");
