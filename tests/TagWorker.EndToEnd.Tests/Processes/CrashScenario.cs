@@ -67,7 +67,9 @@ internal static class CrashScenario
 
             var calls = run.Simulator.SnapshotStats().TotalCalls - callsAtStart;
             var exitCode = await worker.KillAsync(ProcessExit, cancellationToken).ConfigureAwait(false);
-            var leased = (await run.CountsAsync(cancellationToken).ConfigureAwait(false)).Leased;
+            var counts = await run.CountsAsync(cancellationToken).ConfigureAwait(false);
+            var leased = counts.Leased;
+            settled = messages - counts.Active - counts.Leased;
             var kill = new KillPoint(kills.Count + 1, settled, calls, TimeProvider.System.GetElapsedTime(started), exitCode, leased);
             kills.Add(kill);
             log(Invariant($"SIGKILL {kill.Number}/{plan.Count}: {worker.Name} (pid {worker.Id}) at {kill.At.TotalSeconds:0.0} s, {settled:N0}/{messages:N0} messages settled, {calls:N0} calls into its life; exit code {exitCode}; {leased:N0} messages left leased."));
