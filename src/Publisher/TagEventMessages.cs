@@ -89,6 +89,11 @@ public static class TagEventMessages
                 paramName);
         }
 
+        if (UnpairedSurrogates.Find(e) is { Count: > 0 } surrogates)
+        {
+            throw new InvalidTagEventException(index, LenientEventFields.IsShowable(e.EventId) ? e.EventId : null, surrogates, paramName);
+        }
+
         return TagChangeEventSerializer.SerializeToUtf8Bytes(e);
     }
 

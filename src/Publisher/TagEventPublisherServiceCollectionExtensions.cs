@@ -18,7 +18,10 @@ public static class TagEventPublisherServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The container; it must hold an <c>IConfiguration</c> (a host's does).</param>
     /// <param name="configSectionPath">The section to bind, e.g. <c>TagEvents</c> or <c>ServiceBus</c>.</param>
-    /// <param name="configure">Runs after binding, e.g. to set <see cref="TagEventPublisherOptions.Credential"/>.</param>
+    /// <param name="configure">
+    /// Runs after binding, e.g. to set <see cref="TagEventPublisherOptions.Credential"/>, or every setting when they
+    /// come from code (an absent section binds nothing).
+    /// </param>
     /// <remarks>
     /// The publisher makes a <c>ServiceBusClient</c> of its own (a <c>ServiceBusClient</c> already in the container may
     /// be for another namespace) and closes it when the container is disposed. With
@@ -38,25 +41,9 @@ public static class TagEventPublisherServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        return AddPublisher(services, options, configSectionPath);
-    }
-
-    /// <summary>
-    /// Registers <see cref="ITagEventPublisher"/> with options set in code only (no configuration section); validated
-    /// at start-up, the messages naming the keys as <c>ServiceBus:Key</c>.
-    /// </summary>
-    public static IServiceCollection AddTagEventPublisher(this IServiceCollection services, Action<TagEventPublisherOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
-        return AddPublisher(services, services.AddOptions<TagEventPublisherOptions>().Configure(configure), TagEventPublisherOptions.DefaultSectionName);
-    }
-
-    private static IServiceCollection AddPublisher(IServiceCollection services, OptionsBuilder<TagEventPublisherOptions> options, string section)
-    {
         options.ValidateOnStart();
         services.AddSingleton<IValidateOptions<TagEventPublisherOptions>>(
-            provider => new TagEventPublisherOptionsValidator(section, () => provider.GetService<TokenCredential>() is not null));
+            provider => new TagEventPublisherOptionsValidator(configSectionPath, () => provider.GetService<TokenCredential>() is not null));
         services.TryAddSingleton(provider => TagEventPublisher.Create(
             provider.GetRequiredService<IOptions<TagEventPublisherOptions>>().Value,
             provider.GetService<TokenCredential>()));
