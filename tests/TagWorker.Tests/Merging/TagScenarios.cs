@@ -32,17 +32,25 @@ public static class TagScenarios
 
     public static Arbitrary<PlanScenario> PlanScenarios() => Arb.From(PlanScenarioGen(), ShrinkPlan);
 
-    private static Gen<MergeScenario> MergeScenarioGen() =>
-        from earlier in EventsFor(Gen.Constant("u0"))
-        from later in EventsFor(Gen.Constant("u0"))
-        from start in TagSet()
+    /// <summary>One user's events over <paramref name="alphabet"/>, cut in two, and a start state.</summary>
+    internal static Gen<MergeScenario> MergeScenarioGen(string[] alphabet, int maxEvents) =>
+        from earlier in EventsFor(Gen.Constant("u0"), alphabet, maxEvents)
+        from later in EventsFor(Gen.Constant("u0"), alphabet, maxEvents)
+        from start in TagSet(alphabet)
         select new MergeScenario(earlier, later, start);
+
+    // Shrinking drops one event at a time, which is what makes a counterexample readable.
+    internal static IEnumerable<MergeScenario> ShrinkMerge(MergeScenario s) =>
+        DropOne(s.Earlier).Select(e => s with { Earlier = e })
+            .Concat(DropOne(s.Later).Select(l => s with { Later = l }));
+
+    private static Gen<MergeScenario> MergeScenarioGen() => MergeScenarioGen(Alphabet, 30);
 
     private static Gen<PlanScenario> PlanScenarioGen() =>
         from userCount in Gen.Choose(1, 8)
         let users = Enumerable.Range(0, userCount).Select(i => $"u{i}").ToArray()
-        from events in EventsFor(Gen.Elements(users))
-        from starts in Gen.ArrayOf(TagSet(), userCount)
+        from events in EventsFor(Gen.Elements(users), Alphabet, 30)
+        from starts in Gen.ArrayOf(TagSet(Alphabet), userCount)
         from maxUsers in Gen.Frequency((3, Gen.Choose(1, 5)), (1, Gen.Constant(100)))
         from maxTags in Gen.Frequency((3, Gen.Choose(1, 4)), (1, Gen.Constant(10)))
         select new PlanScenario(
@@ -51,12 +59,12 @@ public static class TagScenarios
             maxUsers,
             maxTags);
 
-    private static Gen<string[]> TagSet() => Gen.SubListOf(Alphabet).Select(tags => tags.ToArray());
+    private static Gen<string[]> TagSet(string[] alphabet) => Gen.SubListOf(alphabet).Select(tags => tags.ToArray());
 
-    private static Gen<TagEvent[]> EventsFor(Gen<string> user) =>
-        Gen.Choose(0, 30).SelectMany(count => Gen.ArrayOf(Event(user), count));
+    private static Gen<TagEvent[]> EventsFor(Gen<string> user, string[] alphabet, int maxEvents) =>
+        Gen.Choose(0, maxEvents).SelectMany(count => Gen.ArrayOf(Event(user, alphabet), count));
 
-    private static Gen<TagEvent> Event(Gen<string> user) =>
+    private static Gen<TagEvent> Event(Gen<string> user, string[] alphabet) =>
         from u in user
         from op in Gen.Frequency(
             (9, Gen.Constant(TagOperation.Add)),
@@ -64,13 +72,8 @@ public static class TagScenarios
             (3, Gen.Constant(TagOperation.RemoveAll)))
         from count in Gen.Choose(0, 14)
         // Duplicates within one event are allowed: the fold must not care.
-        from tags in Gen.ArrayOf(Gen.Elements(Alphabet), count)
+        from tags in Gen.ArrayOf(Gen.Elements(alphabet), count)
         select new TagEvent(u, op, op == TagOperation.RemoveAll ? [] : tags);
-
-    // Shrinking drops one event at a time, which is what makes a counterexample readable.
-    private static IEnumerable<MergeScenario> ShrinkMerge(MergeScenario s) =>
-        DropOne(s.Earlier).Select(e => s with { Earlier = e })
-            .Concat(DropOne(s.Later).Select(l => s with { Later = l }));
 
     private static IEnumerable<PlanScenario> ShrinkPlan(PlanScenario s) =>
         DropOne(s.Events).Select(e => s with { Events = e });

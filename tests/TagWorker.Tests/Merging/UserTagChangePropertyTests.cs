@@ -1,4 +1,5 @@
 using FsCheck.Xunit;
+using TagWorker.Contracts;
 using TagWorker.Merging;
 
 namespace TagWorker.Tests.Merging;
@@ -32,20 +33,63 @@ public class UserTagChangePropertyTests
         Assert.Equal(!change.Reset && change.Adds.Count == 0 && change.Removes.Count == 0, change.IsEmpty);
     }
 
-    [Property(MaxTest = 1000, Arbitrary = [typeof(TagScenarios)])]
-    public void Merge_TwoFolds_EqualsFoldOfConcatenation(MergeScenario scenario)
+    [Property(MaxTest = 500, Arbitrary = [typeof(WideTagScenarios)])]
+    public void ApplyTo_WideFoldOfEvents_EqualsApplyingEventsOneByOne(MergeScenario scenario)
     {
-        var merged = TagModel.Fold(scenario.Earlier);
-        var later = TagModel.Fold(scenario.Later);
-        var laterAdds = later.Adds.ToHashSet();
-        var laterRemoves = later.Removes.ToHashSet();
+        var expected = new HashSet<string>(scenario.Start, StringComparer.Ordinal);
+        foreach (var e in scenario.All)
+        {
+            TagModel.ApplyEvent(expected, e);
+        }
 
-        merged.Merge(later);
-        var whole = TagModel.Fold(scenario.All);
+        var actual = new HashSet<string>(scenario.Start, StringComparer.Ordinal);
+        TagModel.Fold(scenario.All).ApplyTo(actual);
 
-        Assert.Equal(whole.Reset, merged.Reset);
-        Assert.True(whole.Adds.ToHashSet().SetEquals(merged.Adds), "adds differ");
-        Assert.True(whole.Removes.ToHashSet().SetEquals(merged.Removes), "removes differ");
-        Assert.True(laterAdds.SetEquals(later.Adds) && laterRemoves.SetEquals(later.Removes), "the later change was modified");
+        Assert.True(expected.SetEquals(actual), $"expected [{string.Join(',', expected)}] got [{string.Join(',', actual)}]");
+    }
+
+    [Property(MaxTest = 1000, Arbitrary = [typeof(TagScenarios)])]
+    public void Apply_AnyEvents_ListsTagsInFirstSeenOrderSinceTheLastReset(MergeScenario scenario) =>
+        AssertFirstSeenOrder(scenario);
+
+    [Property(MaxTest = 500, Arbitrary = [typeof(WideTagScenarios)])]
+    public void Apply_WideEvents_ListsTagsInFirstSeenOrderSinceTheLastReset(MergeScenario scenario) =>
+        AssertFirstSeenOrder(scenario);
+
+    /// <summary>
+    /// The planner cuts add chunks in the order the fold lists them (so a cap breach usually falls on the latest
+    /// changes): the order a tag was first seen since the last remove-all, a tag dropped after a reset losing its place.
+    /// </summary>
+    private static void AssertFirstSeenOrder(MergeScenario scenario)
+    {
+        var order = new List<string>();
+        var reset = false;
+        foreach (var e in scenario.All)
+        {
+            if (e.Op == TagOperation.RemoveAll)
+            {
+                order.Clear();
+                reset = true;
+                continue;
+            }
+
+            foreach (var tag in e.Tags)
+            {
+                if (e.Op == TagOperation.Remove && reset)
+                {
+                    order.Remove(tag);
+                }
+                else if (!order.Contains(tag))
+                {
+                    order.Add(tag);
+                }
+            }
+        }
+
+        var change = TagModel.Fold(scenario.All);
+        var listed = change.Adds.Concat(change.Removes).ToHashSet();
+        Assert.Equal(order, order.Where(listed.Contains));
+        Assert.Equal(order.Where(change.Adds.Contains), change.Adds);
+        Assert.Equal(order.Where(change.Removes.Contains), change.Removes);
     }
 }

@@ -141,52 +141,6 @@ public class UserTagChangeTests
     }
 
     [Fact]
-    public void Merge_LaterRemoveAll_DiscardsEarlierChanges()
-    {
-        var earlier = new UserTagChange();
-        earlier.Apply(TagOperation.Add, ["a"]);
-        earlier.Apply(TagOperation.Remove, ["b"]);
-        var later = new UserTagChange();
-        later.Apply(TagOperation.RemoveAll, []);
-        later.Apply(TagOperation.Add, ["c"]);
-
-        earlier.Merge(later);
-
-        Assert.True(earlier.Reset);
-        Assert.Equal(["c"], earlier.Adds);
-        Assert.Empty(earlier.Removes);
-    }
-
-    [Fact]
-    public void Merge_LaterRemoveAfterEarlierReset_DropsAddWithoutRecordingRemove()
-    {
-        var earlier = new UserTagChange();
-        earlier.Apply(TagOperation.RemoveAll, []);
-        earlier.Apply(TagOperation.Add, ["a"]);
-        var later = new UserTagChange();
-        later.Apply(TagOperation.Remove, ["a"]);
-
-        earlier.Merge(later);
-
-        Assert.True(earlier.Reset);
-        Assert.Empty(earlier.Adds);
-        Assert.Empty(earlier.Removes);
-    }
-
-    [Fact]
-    public void Merge_Itself_LeavesChangeUnchanged()
-    {
-        var change = new UserTagChange();
-        change.Apply(TagOperation.Add, ["a"]);
-        change.Apply(TagOperation.Remove, ["b"]);
-
-        change.Merge(change);
-
-        Assert.Equal(["a"], change.Adds);
-        Assert.Equal(["b"], change.Removes);
-    }
-
-    [Fact]
     public void ApplyTo_ResetRemovesAndAdds_AppliesInThatOrder()
     {
         var change = new UserTagChange();
