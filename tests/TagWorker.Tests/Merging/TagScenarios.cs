@@ -32,10 +32,10 @@ public static class TagScenarios
 
     public static Arbitrary<PlanScenario> PlanScenarios() => Arb.From(PlanScenarioGen(), ShrinkPlan);
 
-    /// <summary>One user's events over <paramref name="alphabet"/>, cut in two, and a start state.</summary>
-    internal static Gen<MergeScenario> MergeScenarioGen(string[] alphabet, int maxEvents) =>
-        from earlier in EventsFor(Gen.Constant("u0"), alphabet, maxEvents)
-        from later in EventsFor(Gen.Constant("u0"), alphabet, maxEvents)
+    /// <summary>One user's events over <paramref name="alphabet"/>, cut in two, and a start state; remove-all weighs <paramref name="removeAllWeight"/> against 9 add and 8 remove.</summary>
+    internal static Gen<MergeScenario> MergeScenarioGen(string[] alphabet, int maxEvents, int removeAllWeight) =>
+        from earlier in EventsFor(Gen.Constant("u0"), alphabet, maxEvents, removeAllWeight)
+        from later in EventsFor(Gen.Constant("u0"), alphabet, maxEvents, removeAllWeight)
         from start in TagSet(alphabet)
         select new MergeScenario(earlier, later, start);
 
@@ -44,12 +44,12 @@ public static class TagScenarios
         DropOne(s.Earlier).Select(e => s with { Earlier = e })
             .Concat(DropOne(s.Later).Select(l => s with { Later = l }));
 
-    private static Gen<MergeScenario> MergeScenarioGen() => MergeScenarioGen(Alphabet, 30);
+    private static Gen<MergeScenario> MergeScenarioGen() => MergeScenarioGen(Alphabet, 30, 3);
 
     private static Gen<PlanScenario> PlanScenarioGen() =>
         from userCount in Gen.Choose(1, 8)
         let users = Enumerable.Range(0, userCount).Select(i => $"u{i}").ToArray()
-        from events in EventsFor(Gen.Elements(users), Alphabet, 30)
+        from events in EventsFor(Gen.Elements(users), Alphabet, 30, 3)
         from starts in Gen.ArrayOf(TagSet(Alphabet), userCount)
         from maxUsers in Gen.Frequency((3, Gen.Choose(1, 5)), (1, Gen.Constant(100)))
         from maxTags in Gen.Frequency((3, Gen.Choose(1, 4)), (1, Gen.Constant(10)))
@@ -61,15 +61,15 @@ public static class TagScenarios
 
     private static Gen<string[]> TagSet(string[] alphabet) => Gen.SubListOf(alphabet).Select(tags => tags.ToArray());
 
-    private static Gen<TagEvent[]> EventsFor(Gen<string> user, string[] alphabet, int maxEvents) =>
-        Gen.Choose(0, maxEvents).SelectMany(count => Gen.ArrayOf(Event(user, alphabet), count));
+    private static Gen<TagEvent[]> EventsFor(Gen<string> user, string[] alphabet, int maxEvents, int removeAllWeight) =>
+        Gen.Choose(0, maxEvents).SelectMany(count => Gen.ArrayOf(Event(user, alphabet, removeAllWeight), count));
 
-    private static Gen<TagEvent> Event(Gen<string> user, string[] alphabet) =>
+    private static Gen<TagEvent> Event(Gen<string> user, string[] alphabet, int removeAllWeight) =>
         from u in user
         from op in Gen.Frequency(
             (9, Gen.Constant(TagOperation.Add)),
             (8, Gen.Constant(TagOperation.Remove)),
-            (3, Gen.Constant(TagOperation.RemoveAll)))
+            (removeAllWeight, Gen.Constant(TagOperation.RemoveAll)))
         from count in Gen.Choose(0, 14)
         // Duplicates within one event are allowed: the fold must not care.
         from tags in Gen.ArrayOf(Gen.Elements(alphabet), count)
