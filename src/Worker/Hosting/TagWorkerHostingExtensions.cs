@@ -80,9 +80,8 @@ public static class TagWorkerHostingExtensions
     /// <summary>Dispatch: rate budget per endpoint, retry options, the configuration-fault circuit and the dispatcher.</summary>
     public static IServiceCollection AddDispatch(this IServiceCollection services)
     {
-        services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RetryOptions>, RetryOptionsValidator>();
-        services.AddOptions<CircuitOptions>().BindConfiguration(CircuitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<RetryOptions, RetryOptionsValidator>().BindConfiguration(RetryOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<CircuitOptions, CircuitOptionsValidator>().BindConfiguration(CircuitOptions.SectionName);
         services.AddSingleton<IEndpointRateLimiter, TokenBucketEndpointRateLimiter>();
         services.AddSingleton<ConfigurationFaultCircuit>();
         services.AddSingleton<OutageCircuit>();
