@@ -123,15 +123,15 @@ public sealed class TagWorkerActivitySourceTests
         var message = source.StartMessage("m-3", null);
         using var current = new Activity("settler").Start();
 
-        message.EndWithSettlement(SettlementOutcomes.DeadLettered, DeadLetterReasons.RetriesExhausted);
+        message.EndWithSettlement(SettlementOutcomes.DeadLettered, DeadLetterReasons.Rejected);
 
         Assert.Same(current, Activity.Current);
         var span = Assert.Single(recorder.Stopped);
         Assert.Same(message, span);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("dead_lettered", span.GetTagItem("tagworker.settlement.outcome"));
-        Assert.Equal("RetriesExhausted", span.GetTagItem("tagworker.dead_letter.reason"));
-        Assert.Equal("RetriesExhausted", span.GetTagItem("error.type"));
+        Assert.Equal("Rejected", span.GetTagItem("tagworker.dead_letter.reason"));
+        Assert.Equal("Rejected", span.GetTagItem("error.type"));
         Assert.Equal("dead_letter", span.GetTagItem("messaging.servicebus.disposition_status"));
     }
 
