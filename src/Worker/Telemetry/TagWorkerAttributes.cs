@@ -26,7 +26,7 @@ public static class TagWorkerAttributes
     /// <summary>How a message was settled: completed, dead_lettered, abandoned.</summary>
     public const string SettlementOutcome = "tagworker.settlement.outcome";
 
-    /// <summary>The dead-letter reason (InvalidEvent, RetriesExhausted, Rejected, ...).</summary>
+    /// <summary>The dead-letter reason (InvalidEvent, Rejected, WrongSession, ...).</summary>
     public const string DeadLetterReason = "tagworker.dead_letter.reason";
 
     /// <summary>The message's Service Bus session (its users' partition), when it has one.</summary>
