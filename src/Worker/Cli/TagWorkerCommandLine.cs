@@ -36,19 +36,21 @@ public static class TagWorkerCommandLine
             return await UsageErrorAsync(context, Describe(parse)).ConfigureAwait(false);
         }
 
-        var invocation = new InvocationConfiguration
-        {
-            // Set explicitly, not left to the default: System.CommandLine 2.0.0 ships without process-termination
-            // handling, but its release branch restores a 2-second default (dotnet/command-line-api PR #2674, see
-            // issue #2739). With it, SIGTERM would cancel the action and end the process 2 s later, cutting short
-            // the service's drain, which runs up to HostOptions.ShutdownTimeout. The host's console lifetime owns
-            // SIGTERM/SIGINT for the service; the other verbs handle them themselves (TerminationSignal).
-            ProcessTerminationTimeout = null,
-            Output = context.Output,
-            Error = context.Error,
-        };
-        return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        return await parse.InvokeAsync(Invocation(context), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>How System.CommandLine invokes the verb's action.</summary>
+    internal static InvocationConfiguration Invocation(CommandLineContext context) => new()
+    {
+        // Set explicitly, not left to the default: System.CommandLine 2.0.0 ships without process-termination
+        // handling, but its release branch restores a 2-second default (dotnet/command-line-api PR #2674, see issue
+        // #2739). With it, SIGTERM would cancel the action and end the process 2 s later, cutting short the
+        // service's drain, which runs up to HostOptions.ShutdownTimeout. The host's console lifetime owns
+        // SIGTERM/SIGINT for the service; the other verbs handle them themselves (TerminationSignal).
+        ProcessTerminationTimeout = null,
+        Output = context.Output,
+        Error = context.Error,
+    };
 
     /// <summary>The verbs, their options and actions; <paramref name="configuration"/> goes to every host they build.</summary>
     internal static RootCommand Build(IReadOnlyList<string> configuration, CommandLineContext context)

@@ -1,3 +1,5 @@
+using TagWorker.Cli;
+
 namespace TagWorker.Tests.Cli;
 
 /// <summary>Strict tokens: anything that is not a verb, an option, an argument or a setting stops the run before any host is built.</summary>
@@ -78,5 +80,14 @@ public class CommandLineParsingTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Invocation_LeavesTerminationSignalsToTheHost()
+    {
+        // A System.CommandLine default (2 s on its release branch) would end the process mid-drain after SIGTERM.
+        var invocation = TagWorkerCommandLine.Invocation(new CommandLineContext(TextWriter.Null, TextWriter.Null));
+
+        Assert.Null(invocation.ProcessTerminationTimeout);
     }
 }
