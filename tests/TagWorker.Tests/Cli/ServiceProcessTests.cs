@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using TagWorker.ImSimulator;
 
@@ -64,6 +65,26 @@ public sealed class ServiceProcessTests
         Assert.Contains("TagWorker stopped: 1 completed, 0 dead-lettered, 0 abandoned", worker.Output, StringComparison.Ordinal);
         Assert.Equal(["vip"], simulator.SnapshotState()["u1"]);
         Assert.Empty(await queue.ReadAllAsync());
+    }
+
+    [Fact]
+    public async Task Service_SourceFails_ExitsOneWithTheReasonOnOneLine()
+    {
+        using var queue = new TemporaryQueue();
+        // A queue file written by a newer TagWorker: the local source refuses to open it.
+        using (var connection = new SqliteConnection($"Data Source={queue.Path};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 100000";
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var worker = WorkerProcess.Start(queue.Directory, "--urls=http://127.0.0.1:0", queue.Setting);
+
+        Assert.Equal(1, await worker.WaitForExitAsync(Wait));
+        var reason = Assert.Single(worker.Output.Split('\n'), line => line.StartsWith("tagworker: ", StringComparison.Ordinal));
+        Assert.Contains("schema version 100000", reason, StringComparison.Ordinal);
     }
 
     /// <summary>A fake clock for the simulator that reports when a call starts waiting out the injected latency.</summary>
