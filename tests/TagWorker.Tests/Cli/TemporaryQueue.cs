@@ -31,6 +31,12 @@ internal sealed class TemporaryQueue : IDisposable
     public async Task<IReadOnlyList<TagChangeEvent>> ReadAllAsync()
     {
         var events = new List<TagChangeEvent>();
+        if (!File.Exists(Path))
+        {
+            // Nothing opened the queue, so nothing was put on it.
+            return events;
+        }
+
         await using var connection = new SqliteConnection($"Data Source={Path};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = connection.CreateCommand();
