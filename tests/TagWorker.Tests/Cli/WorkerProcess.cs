@@ -37,7 +37,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public static WorkerProcess Start(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // dotnet test sets DOTNET_HOST_PATH to the muxer running it: the worker runs on the same runtime.
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
