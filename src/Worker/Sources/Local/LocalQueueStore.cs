@@ -321,7 +321,7 @@ internal sealed class LocalQueueStore : IDisposable
     private static List<Candidate> SelectAvailable(LocalQueueStatements statements, SqliteTransaction transaction, long from, int max)
     {
         using var reader = statements.SelectAvailable.Bind(transaction, from, max).ExecuteReader();
-        var candidates = new List<Candidate>(max);
+        var candidates = new List<Candidate>(Math.Min(max, 4096));
         while (reader.Read())
         {
             candidates.Add(new Candidate(
