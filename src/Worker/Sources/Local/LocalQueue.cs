@@ -14,8 +14,8 @@ namespace TagWorker.Sources.Local;
 /// ownership, and work from other processes while a worker owns the file.
 /// </summary>
 /// <remarks>
-/// Every SQLite call of an instance runs on its own thread (<see cref="LocalQueueIoThread"/>), never on the thread
-/// pool. An enqueue returns once synced to disk (it survives a power loss). Leases and settlements are not synced one
+/// Safe for concurrent calls, and for several processes sharing the file (one of them the owner). Every SQLite call
+/// of an instance runs on its own thread (<see cref="LocalQueueIoThread"/>), never on the thread pool. An enqueue returns once synced to disk (it survives a power loss). Leases and settlements are not synced one
 /// by one: a power loss (not a process crash) can roll the newest of them back, which only delivers a settled message
 /// again, the at-least-once delivery the worker handles anyway. Settlements from concurrent callers are written
 /// together (group commit), so settle concurrently for throughput.

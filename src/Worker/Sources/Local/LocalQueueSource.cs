@@ -22,7 +22,7 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
     private readonly ILogger<LocalQueueSource> _logger;
     private readonly SemaphoreSlim _unsettledSlots;
     private readonly ConcurrentDictionary<long, LocalQueueMessage> _handedOut = new();
-    private LocalQueueOwnership? _ownership;
+    private volatile LocalQueueOwnership? _ownership;
     private volatile bool _backlogWaiting;
     private int _unsettled;
     private int _running;
