@@ -3,12 +3,14 @@ using TagWorker.Benchmarks.Compare;
 using TagWorker.Benchmarks.Crash;
 using TagWorker.Benchmarks.Load;
 using TagWorker.Benchmarks.Micro;
+using TagWorker.Benchmarks.Queue;
 
 // One verb per benchmark; arguments after the verb that it does not define go to BenchmarkDotNet (micro) or to the
 // worker host's configuration (load, crash, storm, compare).
 var root = new RootCommand("TagWorker benchmarks.");
 root.Subcommands.Add(MicroCommand.Create());
 root.Subcommands.Add(LoadCommand.Create());
+root.Subcommands.Add(QueueCommand.Create());
 root.Subcommands.Add(CrashCommand.CreateCrash());
 root.Subcommands.Add(CrashCommand.CreateStorm());
 root.Subcommands.Add(CompareCommand.Create());

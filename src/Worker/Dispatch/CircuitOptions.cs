@@ -16,14 +16,18 @@ public sealed class CircuitOptions
 
     /// <summary>
     /// Share of an endpoint's calls over <see cref="OutageSamplingDuration"/> that must fail with a retryable fault
-    /// (91000, HTTP 5xx, timeout, lost connection) to open its outage circuit. Default 0.5; 0.05..1.
+    /// (91000, HTTP 5xx, timeout, lost connection) to open its outage circuit. Default 0.9: an outage fails nearly
+    /// every call, while a storm of even 40% faults is handled by retries and must not stop intake. 0.05..1.
     /// </summary>
     [Range(0.05, 1.0, ErrorMessage = "Circuit:OutageFailureRatio must be between {1} and {2}.")]
-    public double OutageFailureRatio { get; set; } = 0.5;
+    public double OutageFailureRatio { get; set; } = 0.9;
 
-    /// <summary>Calls an endpoint must have made within the sampling window before its failure ratio counts. Default 20; 2..10,000.</summary>
+    /// <summary>
+    /// Calls an endpoint must have made within the sampling window before its failure ratio counts (enough that a
+    /// storm cannot reach the ratio by chance). Default 30; 2..10,000.
+    /// </summary>
     [Range(2, 10_000, ErrorMessage = "Circuit:OutageMinimumThroughput must be between {1} and {2}.")]
-    public int OutageMinimumThroughput { get; set; } = 20;
+    public int OutageMinimumThroughput { get; set; } = 30;
 
     /// <summary>The window the outage failure ratio is measured over. Default 10 s; 500 ms..10 min.</summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00", ErrorMessage = "Circuit:OutageSamplingDuration must be between {1} and {2}.")]
