@@ -39,10 +39,16 @@ internal static class CompareCommand
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the streams and of the simulator's latency draws.", DefaultValueFactory = _ => 1 };
         var timeout = new Option<int>("--timeout-minutes") { Description = "Longest one consumer may take to empty the queue.", DefaultValueFactory = _ => 20 };
+        var environment = new Option<string[]>("--consumer-env")
+        {
+            Description = "Environment variables for every consumer process, NAME=VALUE (e.g. DOTNET_GCgen0size=0x4000000 to see what the GC's headroom costs in RSS).",
+            DefaultValueFactory = _ => [],
+            AllowMultipleArgumentsPerToken = true,
+        };
         var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the table (with command, machine and load average) to this file." };
         var command = new Command("compare", "Side by side on one simulator and the same streams: TagWorker, TagWorker with a one-message window, and a naive one-call-per-event consumer; events/s, calls against the folded minimum, ok calls/s, frequency limits, CPU and RSS of each consumer process, state check.")
         {
-            scale, streams, consumers, intakeScale, seed, timeout, markdown,
+            scale, streams, consumers, intakeScale, seed, timeout, environment, markdown,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
@@ -58,6 +64,19 @@ internal static class CompareCommand
                 return 2;
             }
 
+            var consumerEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in parse.GetValue(environment)!)
+            {
+                var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                if (equals < 1)
+                {
+                    await Console.Error.WriteLineAsync($"compare: '{pair}' is not NAME=VALUE.").ConfigureAwait(false);
+                    return 2;
+                }
+
+                consumerEnvironment[pair[..equals]] = pair[(equals + 1)..];
+            }
+
             var kinds = parse.GetValue(consumers)!.Select(static c => c switch
             {
                 "shipped" => ConsumerKind.Shipped,
@@ -66,7 +85,7 @@ internal static class CompareCommand
             }).Distinct().ToArray();
             return await RunAsync(
                 parse.GetValue(scale), parse.GetValue(streams)!, kinds, parse.GetValue(intakeScale), parse.GetValue(seed),
-                TimeSpan.FromMinutes(parse.GetValue(timeout)), parse.GetValue(markdown), workerSettings, cancellationToken).ConfigureAwait(false);
+                TimeSpan.FromMinutes(parse.GetValue(timeout)), parse.GetValue(markdown), workerSettings, consumerEnvironment, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -80,6 +99,7 @@ internal static class CompareCommand
         TimeSpan timeout,
         FileInfo? markdown,
         Dictionary<string, string?> workerSettings,
+        Dictionary<string, string> consumerEnvironment,
         CancellationToken cancellationToken)
     {
         var output = Console.Out;
@@ -102,7 +122,7 @@ internal static class CompareCommand
             output.WriteLine(Invariant($"Stream {name}: {stream.Description}; folded minimum {stream.Minimum.Total:N0} calls."));
             foreach (var kind in kinds)
             {
-                var result = await ConsumerRun.RunAsync(stream, kind, simulator, workerSettings, timeout, output.WriteLine, cancellationToken).ConfigureAwait(false);
+                var result = await ConsumerRun.RunAsync(stream, kind, simulator, workerSettings, consumerEnvironment, timeout, output.WriteLine, cancellationToken).ConfigureAwait(false);
                 output.WriteLine(Invariant($"  {ConsumerRun.Label(kind)}: {result.DrainTime.TotalSeconds:0.0} s, {result.EventsPerSecond:N0} events/s, {result.Calls:N0} calls ({(double)result.Calls / Math.Max(1, stream.Minimum.Total):0.00}× the minimum), {result.Violations:N0} frequency-limited, CPU {result.Process.Cpu.TotalSeconds:0.0} s, peak RSS {result.Process.PeakRssBytes / 1048576.0:N0} MiB, peak held {result.PeakHeld:N0}, state {(result.Differences == 0 ? "passed" : "FAILED")}{(result.Failure is null ? "" : " — " + result.Failure)}"));
                 results.Add(result);
             }
@@ -112,7 +132,7 @@ internal static class CompareCommand
         {
             var stream = CompareStreams.Create(CompareStreams.Repeat, intakeScale, seed);
             output.WriteLine(Invariant($"Intake: {stream.Description}, the worker with an instant no-op IM client and no rate budget."));
-            var result = await ConsumerRun.RunAsync(stream, ConsumerKind.Intake, simulator, workerSettings, timeout, output.WriteLine, cancellationToken).ConfigureAwait(false);
+            var result = await ConsumerRun.RunAsync(stream, ConsumerKind.Intake, simulator, workerSettings, consumerEnvironment, timeout, output.WriteLine, cancellationToken).ConfigureAwait(false);
             output.WriteLine(Invariant($"  intake: {result.DrainTime.TotalSeconds:0.0} s, {result.EventsPerSecond:N0} events/s, CPU {result.Process.Cpu.TotalSeconds:0.0} s, peak RSS {result.Process.PeakRssBytes / 1048576.0:N0} MiB, peak held {result.PeakHeld:N0}{(result.Failure is null ? "" : " — " + result.Failure)}"));
             results.Add(result);
         }

@@ -21,11 +21,11 @@ internal static class CompareReport
         }
 
         Line(text, "");
-        Line(text, "| stream | consumer | events | drain s | events/s | calls | ÷ folded min | ok calls/s add / remove / removeAll | freq-limited | CPU-s per 100k events | peak RSS | peak held (RSS then) | state check |");
+        Line(text, "| stream | consumer | events | drain s | events/s | calls | ÷ folded min | ok calls/s add / remove / removeAll | freq-limited | CPU-s per 100k events | peak RSS | peak leased (RSS then) | state check |");
         Line(text, "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
-            var ratio = r.Stream.Minimum.Total == 0 ? "—" : Invariant($"{(double)r.Calls / r.Stream.Minimum.Total:0.00}×");
+            var ratio = r.Stream.Minimum.Total == 0 || r.Calls == 0 ? "—" : Invariant($"{(double)r.Calls / r.Stream.Minimum.Total:0.00}×");
             var state = r.Differences switch
             {
                 null => "not checked",

@@ -20,7 +20,10 @@ internal sealed record CompareResult
 
     public required ProcessFigures Process { get; init; }
 
-    /// <summary>Most messages leased at once (taken and not yet settled), as the queue reported it when polled.</summary>
+    /// <summary>
+    /// Most messages leased at once (received by the consumer and not yet settled: in its memory, in the pipeline's
+    /// window or waiting to enter it), as the queue reported it when polled.
+    /// </summary>
     public required long PeakHeld { get; init; }
 
     /// <summary>Resident set when <see cref="PeakHeld"/> was seen.</summary>

@@ -25,6 +25,7 @@ internal static class ConsumerRun
         ConsumerKind kind,
         RunningSimulator simulator,
         IReadOnlyDictionary<string, string?> workerSettings,
+        IReadOnlyDictionary<string, string> environment,
         TimeSpan timeout,
         Action<string> log,
         CancellationToken cancellationToken)
@@ -39,7 +40,7 @@ internal static class ConsumerRun
             log(Invariant($"  {Label(kind)}: {stream.Events:N0} messages enqueued in {TimeProvider.System.GetElapsedTime(enqueueStarted).TotalSeconds:0.0} s; starting the consumer."));
             simulator.Reset();
             using var queue = new QueueInspector(secret);
-            return await MeasureAsync(stream, kind, simulator, settings, queue, timeout, cancellationToken).ConfigureAwait(false);
+            return await MeasureAsync(stream, kind, simulator, settings, environment, queue, timeout, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -110,12 +111,13 @@ internal static class ConsumerRun
         ConsumerKind kind,
         RunningSimulator simulator,
         Dictionary<string, string?> settings,
+        IReadOnlyDictionary<string, string> extraEnvironment,
         QueueInspector queue,
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
         var arguments = settings.Select(static s => $"--{s.Key}={s.Value}").ToList();
-        var environment = new Dictionary<string, string> { ["ImApi__SecretKey"] = simulator.Options.SecretKey };
+        var environment = new Dictionary<string, string>(extraEnvironment) { ["ImApi__SecretKey"] = simulator.Options.SecretKey };
         await using var child = kind switch
         {
             ConsumerKind.Shipped or ConsumerKind.WindowOfOne => ChildProcess.Start(Label(kind), "TagWorker.dll", arguments, environment),
