@@ -11,9 +11,10 @@ public static class ServiceBusServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ServiceBusSourceOptions"/> (section <c>ServiceBus</c>, validated at start), a singleton
-    /// <see cref="ServiceBusClient"/>, <see cref="ServiceBusSource"/> as the <see cref="ITagEventSource"/> and
-    /// <see cref="ServiceBusWriter"/> as the <see cref="ITagEventWriter"/>. Call it only when the configured source
-    /// is Service Bus: its settings are required.
+    /// <see cref="ServiceBusClient"/>, <see cref="ServiceBusSource"/> as the <see cref="ITagEventSource"/>,
+    /// <see cref="ServiceBusWriter"/> as the <see cref="ITagEventWriter"/> and <see cref="ServiceBusDeadLetterStore"/>
+    /// (the entity's dead-letter sub-queue) as the <see cref="IDeadLetterStore"/>. Call it only when the configured
+    /// source is Service Bus: its settings are required.
     /// </summary>
     /// <remarks>
     /// With <c>ServiceBus:ConnectionString</c> the client uses that key. With <c>ServiceBus:FullyQualifiedNamespace</c>
@@ -29,9 +30,11 @@ public static class ServiceBusServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServiceBusSourceOptions>, ServiceBusSourceOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(CreateClient);
         services.AddSingleton<ITagEventSource, ServiceBusSource>();
         services.AddSingleton<ITagEventWriter, ServiceBusWriter>();
+        services.AddSingleton<IDeadLetterStore, ServiceBusDeadLetterStore>();
         return services;
     }
 

@@ -1,5 +1,7 @@
 using System.Text;
 using Azure.Messaging.ServiceBus;
+using Microsoft.Extensions.Time.Testing;
+using TagWorker.Sources;
 using TagWorker.Sources.ServiceBus;
 
 namespace TagWorker.Tests.Sources.ServiceBus;
@@ -7,9 +9,12 @@ namespace TagWorker.Tests.Sources.ServiceBus;
 public sealed class ServiceBusSourceMessageTests
 {
     private readonly SettlementRecorder _recorder = new();
+    private readonly FakeTimeProvider _time = new();
+
+    private MessageFacts Facts => new(MaxDeliveryCount: 10, _time);
 
     private ServiceBusSourceMessage Wrap(ServiceBusReceivedMessage message) =>
-        new(message, new ProcessorReceiveScope(new ProcessMessageEventArgs(message, new RecordingReceiver(_recorder), CancellationToken.None)));
+        new(message, new ProcessorReceiveScope(new ProcessMessageEventArgs(message, new RecordingReceiver(_recorder), CancellationToken.None)), Facts);
 
     [Fact]
     public void Properties_ReceivedMessage_ExposeIdBodyAndDeliveryCount()
@@ -42,7 +47,7 @@ public sealed class ServiceBusSourceMessageTests
         Assert.Same(received, call.Message);
         Assert.False(call.Token.CanBeCanceled);
         Assert.True(message.IsSettled);
-        Assert.True(message.Settlement.IsCompletedSuccessfully);
+        Assert.True(message.Released.IsCompletedSuccessfully);
     }
 
     [Fact]
@@ -135,10 +140,10 @@ public sealed class ServiceBusSourceMessageTests
         Task complete = message.CompleteAsync(TestContext.Current.CancellationToken);
         await _recorder.FirstCall.WaitAsync(TestMessages.Timeout, TestContext.Current.CancellationToken);
 
-        Assert.False(message.Settlement.IsCompleted);
+        Assert.False(message.Released.IsCompleted);
         _recorder.Gate.SetResult();
         await complete.WaitAsync(TestMessages.Timeout, TestContext.Current.CancellationToken);
-        Assert.True(message.Settlement.IsCompletedSuccessfully);
+        Assert.True(message.Released.IsCompletedSuccessfully);
     }
 
     [Fact]
@@ -150,7 +155,7 @@ public sealed class ServiceBusSourceMessageTests
         ServiceBusException thrown = await Assert.ThrowsAsync<ServiceBusException>(() => message.CompleteAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal(ServiceBusFailureReason.MessageLockLost, thrown.Reason);
-        Assert.True(message.Settlement.IsCompletedSuccessfully);
+        Assert.True(message.Released.IsCompletedSuccessfully);
     }
 
     [Fact]
@@ -158,7 +163,7 @@ public sealed class ServiceBusSourceMessageTests
     {
         ServiceBusReceivedMessage received = TestMessages.Create("m-1", sessionId: "7");
         var args = new ProcessSessionMessageEventArgs(received, new RecordingSessionReceiver(_recorder, "7"), CancellationToken.None);
-        var message = new ServiceBusSourceMessage(received, new SessionReceiveScope(args));
+        var message = new ServiceBusSourceMessage(received, new SessionReceiveScope(args), Facts);
 
         await message.DeadLetterAsync("Rejected", "90001", TestContext.Current.CancellationToken);
 
