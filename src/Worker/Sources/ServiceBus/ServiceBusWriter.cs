@@ -88,7 +88,7 @@ public sealed class ServiceBusWriter : ITagEventWriter, IAsyncDisposable
             message.SessionId = _sessionIdSelector(body) is { Length: > 0 } sessionId
                 ? sessionId
                 : throw new ArgumentException(
-                    $"Event {index} has no session id (its partition key could not be read); a session-enabled entity rejects messages without one.",
+                    $"Event {index} has no session id: its users fall into more than one partition (split it per partition, docs/events.md) or its partition key could not be read; a session-enabled entity rejects messages without one.",
                     nameof(body));
         }
 

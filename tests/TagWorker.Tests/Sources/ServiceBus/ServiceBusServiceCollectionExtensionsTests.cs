@@ -1,3 +1,4 @@
+using System.Text;
 using Azure.Core;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Configuration;
@@ -96,17 +97,23 @@ public sealed class ServiceBusServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public async Task AddServiceBusSource_SessionsWithoutSelector_WriterResolutionFails()
+    public async Task AddServiceBusSource_SessionsWithoutSelector_DefaultSelectorIsTheUsersPartition()
     {
         await using ServiceProvider provider = Build(new()
         {
             ["ServiceBus:ConnectionString"] = ConnectionString,
             ["ServiceBus:QueueName"] = "q",
             ["ServiceBus:SessionsEnabled"] = "true",
+            ["ServiceBus:PartitionCount"] = "16",
         });
 
-        var exception = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ITagEventWriter>());
-        Assert.Contains("ServiceBus:SessionsEnabled", exception.Message, StringComparison.Ordinal);
+        ServiceBusSessionIdSelector selector = provider.GetRequiredService<ServiceBusSessionIdSelector>();
+
+        Assert.IsType<ServiceBusWriter>(provider.GetRequiredService<ITagEventWriter>());
+        // docs/events.md test vectors: u1 -> 3, u2 -> 6 with 16 partitions.
+        Assert.Equal("3", selector(Encoding.UTF8.GetBytes("""{"version":1,"eventId":"a","occurredAt":"2026-11-25T10:00:00Z","op":"add","users":["u1"],"tags":["vip"]}""")));
+        Assert.Null(selector(Encoding.UTF8.GetBytes("""{"version":1,"eventId":"b","occurredAt":"2026-11-25T10:00:00Z","op":"add","users":["u1","u2"],"tags":["vip"]}""")));
+        Assert.Equal("0", selector(Encoding.UTF8.GetBytes("not json")));
     }
 
     [Fact]
