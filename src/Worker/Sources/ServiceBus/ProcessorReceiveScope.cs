@@ -29,10 +29,8 @@ internal sealed class ProcessorReceiveScope(ProcessMessageEventArgs args) : Rece
     public override Task CompleteAsync(ServiceBusReceivedMessage message) =>
         args.CompleteMessageAsync(message, CancellationToken.None);
 
-    public override Task DeadLetterAsync(ServiceBusReceivedMessage message, string reason, string description, Dictionary<string, object>? propertiesToModify) =>
-        propertiesToModify is null
-            ? args.DeadLetterMessageAsync(message, reason, description, CancellationToken.None)
-            : args.DeadLetterMessageAsync(message, propertiesToModify, reason, description, CancellationToken.None);
+    public override Task DeadLetterAsync(ServiceBusReceivedMessage message, string reason, string description, Dictionary<string, object> propertiesToModify) =>
+        args.DeadLetterMessageAsync(message, propertiesToModify, reason, description, CancellationToken.None);
 
     public override Task AbandonAsync(ServiceBusReceivedMessage message, IDictionary<string, object>? propertiesToModify) =>
         args.AbandonMessageAsync(message, propertiesToModify, CancellationToken.None);

@@ -43,7 +43,7 @@ internal abstract class ReceiveScope
     public abstract Task CompleteAsync(ServiceBusReceivedMessage message);
 
     /// <summary>Dead-letters with reason, description and application properties set on the dead letter.</summary>
-    public abstract Task DeadLetterAsync(ServiceBusReceivedMessage message, string reason, string description, Dictionary<string, object>? propertiesToModify);
+    public abstract Task DeadLetterAsync(ServiceBusReceivedMessage message, string reason, string description, Dictionary<string, object> propertiesToModify);
 
     /// <summary>Abandons, setting <paramref name="propertiesToModify"/> on the message the broker delivers next.</summary>
     public abstract Task AbandonAsync(ServiceBusReceivedMessage message, IDictionary<string, object>? propertiesToModify);
