@@ -4,7 +4,6 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using TagWorker.ImApi;
-using TagWorker.Settlement;
 using TagWorker.Telemetry;
 
 namespace TagWorker.Dispatch;
@@ -23,7 +22,7 @@ public sealed class RequestDispatcher : IDisposable
     private readonly TagWorkerMetrics _metrics;
     private readonly ILogger<RequestDispatcher> _logger;
     private readonly Dictionary<ImCommand, SemaphoreSlim> _concurrency;
-    private readonly ResiliencePipeline<ImCallResult> _pipeline;
+    private readonly Dictionary<ImCommand, ResiliencePipeline<ImCallResult>> _pipelines;
     private readonly int _maxAttempts;
 
     public RequestDispatcher(
@@ -31,8 +30,10 @@ public sealed class RequestDispatcher : IDisposable
         UserSigProvider userSigProvider,
         IEndpointRateLimiter rateLimiter,
         ConfigurationFaultCircuit circuit,
+        OutageCircuit outage,
         IOptions<ImApiOptions> imApiOptions,
         IOptions<RetryOptions> retryOptions,
+        IOptions<CircuitOptions> circuitOptions,
         TagWorkerMetrics metrics,
         TimeProvider timeProvider,
         ILogger<RequestDispatcher> logger)
@@ -44,7 +45,10 @@ public sealed class RequestDispatcher : IDisposable
         _logger = logger;
         _concurrency = Enum.GetValues<ImCommand>().ToDictionary(static c => c, _ => new SemaphoreSlim(imApiOptions.Value.MaxConcurrentRequests));
         _maxAttempts = retryOptions.Value.MaxAttempts;
-        _pipeline = BuildPipeline(retryOptions.Value, userSigProvider, circuit, metrics, timeProvider, logger);
+        // One pipeline per endpoint: an outage of one endpoint (its breaker open) must not hold the others' calls.
+        _pipelines = Enum.GetValues<ImCommand>().ToDictionary(
+            static c => c,
+            c => BuildPipeline(c, retryOptions.Value, circuitOptions.Value, userSigProvider, circuit, outage, metrics, timeProvider, logger));
     }
 
     /// <summary>
@@ -61,7 +65,7 @@ public sealed class RequestDispatcher : IDisposable
         ImCallResult result;
         try
         {
-            result = await _pipeline.ExecuteAsync(
+            result = await _pipelines[request.Command].ExecuteAsync(
                 static (state, ct) => state.Self.SendOnceAsync(state.Request, ct),
                 (Self: this, Request: request),
                 cancellationToken).ConfigureAwait(false);
@@ -86,17 +90,17 @@ public sealed class RequestDispatcher : IDisposable
 
             case ImOutcomeKind.Rejected or ImOutcomeKind.RequestTooLarge:
                 Log.UserRejected(_logger, ImCommandPaths.ToSegment(request.Command), request.Users[0].Account, result.ErrorCode, result.ErrorInfo);
-                return AllUsers(request, account => UserOutcome.Failed(account, DeadLetterReasons.Rejected, result.ErrorCode, result.ErrorInfo));
+                return AllUsers(request, account => UserOutcome.Failed(account, result.ErrorCode, result.ErrorInfo));
 
             case ImOutcomeKind.Retryable:
                 Log.RetriesExhausted(_logger, ImCommandPaths.ToSegment(request.Command), request.Users.Count, _maxAttempts, result.ErrorCode, result.FaultDescription ?? result.ErrorInfo);
-                return AllUsers(request, account => UserOutcome.Failed(account, DeadLetterReasons.RetriesExhausted, result.ErrorCode, result.FaultDescription ?? result.ErrorInfo));
+                return AllUsers(request, account => UserOutcome.RetriesExhausted(account, result.ErrorCode, result.FaultDescription ?? result.ErrorInfo));
 
             default:
                 // A configuration fault, or a signature fault that survived renewal: ours, not the messages'.
                 var fault = $"{result.Kind} {result.ErrorCode}: {result.ErrorInfo}";
                 Log.ConfigurationFault(_logger, ImCommandPaths.ToSegment(request.Command), result.ErrorCode, result.ErrorInfo);
-                await _circuit.OpenAsync(fault, CancellationToken.None).ConfigureAwait(false);
+                await _circuit.OpenAsync(fault, request.Command, CancellationToken.None).ConfigureAwait(false);
                 return AllUsers(request, UserOutcome.Abandoned);
         }
     }
@@ -149,13 +153,17 @@ public sealed class RequestDispatcher : IDisposable
     }
 
     private static ResiliencePipeline<ImCallResult> BuildPipeline(
+        ImCommand command,
         RetryOptions retry,
+        CircuitOptions circuitOptions,
         UserSigProvider userSigProvider,
         ConfigurationFaultCircuit circuit,
+        OutageCircuit outage,
         TagWorkerMetrics metrics,
         TimeProvider timeProvider,
         ILogger logger)
     {
+        var endpoint = ImCommandPaths.ToSegment(command);
         return new ResiliencePipelineBuilder<ImCallResult> { TimeProvider = timeProvider }
             // Outermost: refuse every call while the configuration-fault circuit is isolated. It never trips by
             // itself; the dispatcher isolates it on a configuration fault and the probe closes it.
@@ -182,6 +190,17 @@ public sealed class RequestDispatcher : IDisposable
                     Log.FrequencyLimited(logger, args.Outcome.Result?.ErrorCode ?? 0, args.RetryDelay);
                     return default;
                 },
+            })
+            // While the endpoint's outage breaker (innermost) is open, a call waits for it to let one through instead
+            // of failing: the messages stay held, none is abandoned into a growing delivery count, and the attempts
+            // of the Retryable strategy start afresh once the endpoint answers again.
+            .AddRetry(new RetryStrategyOptions<ImCallResult>
+            {
+                Name = "OutageWait",
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is BrokenCircuitException and not IsolatedCircuitException),
+                MaxRetryAttempts = int.MaxValue,
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                    args.Outcome.Exception is BrokenCircuitException { RetryAfter: { } after } && after > TimeSpan.Zero ? after : circuitOptions.OutageBreakDuration),
             })
             // An expired or rejected signature is renewed once; if the fresh one fails too it is a configuration fault.
             .AddRetry(new RetryStrategyOptions<ImCallResult>
@@ -210,6 +229,31 @@ public sealed class RequestDispatcher : IDisposable
                 {
                     metrics.RetryScheduled();
                     Log.RetryScheduled(logger, args.AttemptNumber + 1, args.Outcome.Result?.ErrorCode ?? 0, args.Outcome.Result?.FaultDescription, args.RetryDelay);
+                    return default;
+                },
+            })
+            // Innermost, so it sees every attempt: a sustained share of retryable faults is an outage of the endpoint,
+            // not bad luck of a request. Its half-open trial is the next held request, a write on exactly the endpoint
+            // that failed.
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ImCallResult>
+            {
+                Name = "Outage",
+                FailureRatio = circuitOptions.OutageFailureRatio,
+                MinimumThroughput = circuitOptions.OutageMinimumThroughput,
+                SamplingDuration = circuitOptions.OutageSamplingDuration,
+                BreakDuration = circuitOptions.OutageBreakDuration,
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.Kind == ImOutcomeKind.Retryable),
+                OnOpened = args =>
+                {
+                    var fault = args.Outcome.Result is { } result ? $"{result.ErrorCode} {result.FaultDescription ?? result.ErrorInfo}".Trim() : "retryable faults";
+                    outage.Opened(command, fault);
+                    Log.OutageOpened(logger, endpoint, fault, args.BreakDuration);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    outage.Closed(command);
+                    Log.OutageClosed(logger, endpoint);
                     return default;
                 },
             })

@@ -45,6 +45,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         services.AddMetrics();
         services.AddSingleton(TimeProvider.System);
         services.AddBatching();
+        services.AddPipeline();
         services.AddImApiClient();
         services.AddDispatch();
         services.AddSingleton<IImTagClient>(Api);

@@ -8,9 +8,11 @@ public static class LocalQueueServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="LocalQueueOptions"/> (section <c>LocalQueue</c>, validated at start-up),
-    /// <see cref="LocalQueue"/>, <see cref="LocalQueueSource"/> as <see cref="ITagEventSource"/> and
-    /// <see cref="LocalQueueWriter"/> as <see cref="ITagEventWriter"/>, all singletons, and
-    /// <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is registered already.
+    /// <see cref="LocalQueue"/>, <see cref="LocalQueueSource"/> as <see cref="ITagEventSource"/>,
+    /// <see cref="LocalQueueWriter"/> as <see cref="ITagEventWriter"/> and <see cref="LocalDeadLetterStore"/> as
+    /// <see cref="IDeadLetterStore"/>, all singletons, and <see cref="TimeProvider.System"/> unless a
+    /// <see cref="TimeProvider"/> is registered already. Nothing takes the queue's ownership until the source runs,
+    /// so the writer and the dead-letter store work beside a running worker.
     /// </summary>
     public static IServiceCollection AddLocalQueueSource(this IServiceCollection services)
     {
@@ -27,6 +29,8 @@ public static class LocalQueueServiceCollectionExtensions
         services.TryAddSingleton<ITagEventSource>(provider => provider.GetRequiredService<LocalQueueSource>());
         services.TryAddSingleton<LocalQueueWriter>();
         services.TryAddSingleton<ITagEventWriter>(provider => provider.GetRequiredService<LocalQueueWriter>());
+        services.TryAddSingleton<LocalDeadLetterStore>();
+        services.TryAddSingleton<IDeadLetterStore>(provider => provider.GetRequiredService<LocalDeadLetterStore>());
         return services;
     }
 }

@@ -78,10 +78,10 @@ public sealed class ServiceBusSourceOptions
 
     /// <summary>
     /// The number of session partitions publishers use: <c>SessionId = TagEventPartitioner.SessionIdFor(user,
-    /// PartitionCount)</c>. Every publisher and the worker must agree on it. Default 64 (the value docs/events.md
-    /// suggests to publishers); 1 to 1000.
+    /// PartitionCount)</c>. It must match the publishers: intake dead-letters a message whose SessionId is not its
+    /// users' partition. Default 16; 1 to 4096.
     /// </summary>
-    [Range(1, 1000, ErrorMessage = "ServiceBus:PartitionCount must be between {1} and {2}.")]
+    [Range(1, 4096, ErrorMessage = "ServiceBus:PartitionCount must be between {1} and {2}.")]
     public int PartitionCount { get; set; } = DefaultPartitionCount;
 
     /// <summary>
@@ -99,7 +99,7 @@ public sealed class ServiceBusSourceOptions
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The default of <see cref="PartitionCount"/>.</summary>
-    public const int DefaultPartitionCount = 64;
+    public const int DefaultPartitionCount = 16;
 
     /// <summary>The default of <see cref="MaxConcurrentMessages"/> with sessions.</summary>
     public const int DefaultMaxConcurrentMessagesWithSessions = 250_000;

@@ -37,13 +37,20 @@ internal sealed class LocalQueueTestContext : IAsyncDisposable
             options = new LocalQueueOptions
             {
                 Path = path,
-                LockDuration = Options.LockDuration,
                 MaxDeliveryCount = Options.MaxDeliveryCount,
             };
         }
 
         var queue = new LocalQueue(Microsoft.Extensions.Options.Options.Create(options), Time, NullLogger<LocalQueue>.Instance);
         _queues.Add(queue);
+        return queue;
+    }
+
+    /// <summary>A queue that has taken ownership of its file (so it may receive), as the source does when it runs.</summary>
+    public async Task<LocalQueue> CreateOwnedQueueAsync(string? path = null)
+    {
+        var queue = CreateQueue(path);
+        await queue.TakeOwnershipAsync(Cancellation);
         return queue;
     }
 

@@ -154,7 +154,7 @@ public sealed class ServiceBusSourceOptionsValidatorTests
         var options = new ServiceBusSourceOptions();
 
         Assert.Equal(
-            (0, 2000, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1), 10, false, 64, TimeSpan.FromSeconds(5)),
+            (0, 2000, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1), 10, false, 16, TimeSpan.FromSeconds(5)),
             (options.PrefetchCount, options.EffectiveMaxConcurrentMessages, options.MaxAutoLockRenewal, options.EntityLockDuration,
                 options.MaxDeliveryCount, options.SessionsEnabled, options.PartitionCount, options.SessionIdleTimeout));
     }
