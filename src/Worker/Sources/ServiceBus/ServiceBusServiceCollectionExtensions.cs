@@ -19,9 +19,7 @@ public static class ServiceBusServiceCollectionExtensions
     /// <remarks>
     /// With <c>ServiceBus:ConnectionString</c> the client uses that key. With <c>ServiceBus:FullyQualifiedNamespace</c>
     /// it authenticates with the <see cref="TokenCredential"/> registered in the container (register
-    /// <c>DefaultAzureCredential</c>, which picks up Kubernetes workload identity). With sessions the writer sets each
-    /// message's SessionId with the registered <see cref="ServiceBusSessionIdSelector"/>; unless one is registered
-    /// first, that is the users' partition (<c>TagEventPartitioner.SessionIdFor(user, ServiceBus:PartitionCount)</c>).
+    /// <c>DefaultAzureCredential</c>, which picks up Kubernetes workload identity).
     /// </remarks>
     public static IServiceCollection AddServiceBusSource(this IServiceCollection services)
     {
@@ -36,8 +34,6 @@ public static class ServiceBusServiceCollectionExtensions
         services.AddSingleton<ITagEventSource, ServiceBusSource>();
         services.AddSingleton<ITagEventWriter, ServiceBusWriter>();
         services.AddSingleton<IDeadLetterStore, ServiceBusDeadLetterStore>();
-        services.TryAddSingleton<ServiceBusSessionIdSelector>(static provider =>
-            PartitionSessionIdSelector.Create(provider.GetRequiredService<IOptions<ServiceBusSourceOptions>>().Value.PartitionCount));
         return services;
     }
 

@@ -97,27 +97,7 @@ public sealed class ServiceBusServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public async Task AddServiceBusSource_SessionsWithoutSelector_DefaultSelectorIsTheUsersPartition()
-    {
-        await using ServiceProvider provider = Build(new()
-        {
-            ["ServiceBus:ConnectionString"] = ConnectionString,
-            ["ServiceBus:QueueName"] = "q",
-            ["ServiceBus:SessionsEnabled"] = "true",
-            ["ServiceBus:PartitionCount"] = "16",
-        });
-
-        ServiceBusSessionIdSelector selector = provider.GetRequiredService<ServiceBusSessionIdSelector>();
-
-        Assert.IsType<ServiceBusWriter>(provider.GetRequiredService<ITagEventWriter>());
-        // docs/events.md test vectors: u1 -> 3, u2 -> 6 with 16 partitions.
-        Assert.Equal("3", selector(Encoding.UTF8.GetBytes("""{"version":1,"eventId":"a","occurredAt":"2026-11-25T10:00:00Z","op":"add","users":["u1"],"tags":["vip"]}""")));
-        Assert.Null(selector(Encoding.UTF8.GetBytes("""{"version":1,"eventId":"b","occurredAt":"2026-11-25T10:00:00Z","op":"add","users":["u1","u2"],"tags":["vip"]}""")));
-        Assert.Equal("0", selector(Encoding.UTF8.GetBytes("not json")));
-    }
-
-    [Fact]
-    public async Task AddServiceBusSource_SessionsWithSelector_WriterResolves()
+    public async Task AddServiceBusSource_Sessions_WriterResolves()
     {
         await using ServiceProvider provider = Build(
             new()
@@ -125,8 +105,7 @@ public sealed class ServiceBusServiceCollectionExtensionsTests
                 ["ServiceBus:ConnectionString"] = ConnectionString,
                 ["ServiceBus:QueueName"] = "q",
                 ["ServiceBus:SessionsEnabled"] = "true",
-            },
-            services => services.AddSingleton<ServiceBusSessionIdSelector>(_ => "0"));
+            });
 
         Assert.IsType<ServiceBusWriter>(provider.GetRequiredService<ITagEventWriter>());
     }
