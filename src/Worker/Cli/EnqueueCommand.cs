@@ -62,7 +62,7 @@ internal static class EnqueueCommand
         var writer = host.Services.GetRequiredService<ITagEventWriter>();
         foreach (var chunk in bodies.Chunk(BatchSize))
         {
-            await writer.EnqueueAsync(chunk, cancellationToken).ConfigureAwait(false);
+            await (noValidate ? writer.EnqueueUnvalidatedAsync(chunk, cancellationToken) : writer.EnqueueAsync(chunk, cancellationToken)).ConfigureAwait(false);
         }
 
         await context.Output.WriteLineAsync($"enqueued {bodies.Count} events").ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -20,6 +21,7 @@ public sealed class RequestDispatcher : IDisposable
     private readonly IEndpointRateLimiter _rateLimiter;
     private readonly ConfigurationFaultCircuit _circuit;
     private readonly TagWorkerMetrics _metrics;
+    private readonly TagWorkerActivitySource _activities;
     private readonly ILogger<RequestDispatcher> _logger;
     private readonly Dictionary<ImCommand, SemaphoreSlim> _concurrency;
     private readonly Dictionary<ImCommand, ResiliencePipeline<ImCallResult>> _pipelines;
@@ -35,9 +37,11 @@ public sealed class RequestDispatcher : IDisposable
         IOptions<RetryOptions> retryOptions,
         IOptions<CircuitOptions> circuitOptions,
         TagWorkerMetrics metrics,
+        TagWorkerActivitySource activities,
         TimeProvider timeProvider,
         ILogger<RequestDispatcher> logger)
     {
+        _activities = activities;
         _client = client;
         _rateLimiter = rateLimiter;
         _circuit = circuit;
@@ -66,8 +70,8 @@ public sealed class RequestDispatcher : IDisposable
         try
         {
             result = await _pipelines[request.Command].ExecuteAsync(
-                static (state, ct) => state.Self.SendOnceAsync(state.Request, ct),
-                (Self: this, Request: request),
+                static (state, ct) => state.Self.SendOnceAsync(state.Request, state.Attempts, ct),
+                (Self: this, Request: request, Attempts: new StrongBox<int>()),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (BrokenCircuitException)
@@ -122,8 +126,9 @@ public sealed class RequestDispatcher : IDisposable
         return [.. outcomes[0], .. outcomes[1]];
     }
 
-    private async ValueTask<ImCallResult> SendOnceAsync(TagRequest request, CancellationToken cancellationToken)
+    private async ValueTask<ImCallResult> SendOnceAsync(TagRequest request, StrongBox<int> attempts, CancellationToken cancellationToken)
     {
+        attempts.Value++;
         // The slot first, the token last: a token taken long before the call leaves would let calls bunch up at the
         // API and break its one-second window even though the bucket never gave out too many.
         var slot = _concurrency[request.Command];
@@ -131,7 +136,9 @@ public sealed class RequestDispatcher : IDisposable
         try
         {
             await _rateLimiter.WaitAsync(request.Command, cancellationToken).ConfigureAwait(false);
+            using var span = _activities.StartImCall(request.Command, request.Users.Count, attempts.Value);
             var result = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            span.SetOutcome(result.Kind, result.ErrorCode);
             _metrics.CallCompleted(request.Command, result.Kind, request.Users.Count);
             return result;
         }

@@ -114,7 +114,9 @@ public static class TelemetryServiceCollectionExtensions
             services.AddTransient<IStartupFilter, PrometheusScrapingStartupFilter>();
         }
 
-        var production = builder.Environment.IsProduction();
+        // The official .NET container images set DOTNET_RUNNING_IN_CONTAINER=true.
+        var production = builder.Environment.IsProduction()
+            && string.Equals(Environment.GetEnvironmentVariable("DOTNET_RUNNING_IN_CONTAINER"), "true", StringComparison.OrdinalIgnoreCase);
         services.AddSerilog((sp, logger) =>
         {
             logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext();

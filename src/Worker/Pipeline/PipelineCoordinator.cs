@@ -42,6 +42,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ITagEventSource? _source;
+    private readonly PipelineStatistics? _statistics;
     private readonly RequestPacker<UserSlot> _packer;
     private readonly HeldWindow _window;
     private readonly Action<ImCommand, List<UserSlot>, string> _send;
@@ -64,6 +65,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         IOptions<PipelineOptions> pipeline,
         TimeProvider timeProvider,
         ILogger<PipelineCoordinator> logger,
+        PipelineStatistics? statistics = null,
         ITagEventSource? source = null)
     {
         _planner = planner;
@@ -73,6 +75,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         _timeProvider = timeProvider;
         _logger = logger;
         _source = source;
+        _statistics = statistics;
         var frequency = timeProvider.TimestampFrequency;
         _packer = new RequestPacker<UserSlot>(
             batching.Value.MaxUsersPerRequest,
@@ -103,11 +106,11 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     /// Waits for room in the window, then hands a valid event to the pipeline. Called by intake; the wait is the
     /// back-pressure that stops the source receiving while the window is full.
     /// </summary>
-    public async ValueTask AcceptAsync(SourceMessage message, TagChangeEvent tagEvent, CancellationToken cancellationToken)
+    public async ValueTask AcceptAsync(SourceMessage message, TagChangeEvent tagEvent, MessageTrace trace, CancellationToken cancellationToken)
     {
         var bytes = message.Body.Length;
         await _window.EnterAsync(bytes, cancellationToken).ConfigureAwait(false);
-        Track(message, tagEvent, bytes);
+        Track(message, tagEvent, bytes, trace);
     }
 
     /// <summary>Hands a valid event to the pipeline without waiting for room (tests; the window still counts it).</summary>
@@ -115,7 +118,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     {
         var bytes = message.Body.Length;
         _window.Enter(bytes);
-        Track(message, tagEvent, bytes);
+        Track(message, tagEvent, bytes, default);
     }
 
     /// <summary>Asks the loop to wind down; <see cref="RunAsync"/> returns once every taken message is settled.</summary>
@@ -151,6 +154,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             }
 
             SendDueRequests();
+            Publish();
             if (_drain is not null && _intakeStopped && Volatile.Read(ref _trackedMessages) == 0 && _packer.InFlight == 0)
             {
                 break;
@@ -166,10 +170,26 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         _hardStop.Dispose();
     }
 
-    private void Track(SourceMessage message, TagChangeEvent tagEvent, long bytes)
+    /// <summary>Hands the gauges their numbers (cheap: no walk over the users).</summary>
+    private void Publish()
+    {
+        if (_statistics is null)
+        {
+            return;
+        }
+
+        _statistics.HeldMessages = _window.Messages;
+        _statistics.PendingUsers = _slots.Count;
+        var oldest = _packer.OldestReadySince;
+        _statistics.OldestPendingSince = oldest == long.MaxValue
+            ? null
+            : _timeProvider.GetUtcNow() - _timeProvider.GetElapsedTime(oldest);
+    }
+
+    private void Track(SourceMessage message, TagChangeEvent tagEvent, long bytes, MessageTrace trace)
     {
         Interlocked.Increment(ref _trackedMessages);
-        var tracked = new TrackedMessage(message, tagEvent, _timeProvider.GetTimestamp(), bytes);
+        var tracked = new TrackedMessage(message, tagEvent, _timeProvider.GetTimestamp(), bytes, trace);
         Post(new PipelineSignal.MessageAccepted(tracked));
     }
 
@@ -676,6 +696,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             {
                 // Never settled: the lock is gone. Later messages of its users must not complete ahead of its return.
                 settlement = Task.FromResult(SettleResult.Failed);
+                message.Trace.Span.EndWithSettlement("lock_lost");
             }
             else
             {
@@ -689,7 +710,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 }
 
                 var decision = Decide(message, earlierOut);
-                settlement = _settler.SettleAfter(predecessors.ToArray(), message.Message, decision);
+                settlement = _settler.SettleAfter(predecessors.ToArray(), message.Message, decision, message.Trace);
                 ObserveSettlement(message, settlement);
             }
 

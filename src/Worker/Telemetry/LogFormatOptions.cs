@@ -11,11 +11,15 @@ public sealed class LogFormatOptions
     /// <summary>The format <see cref="Format"/> names, or null when it names none.</summary>
     public LogFormat? Parsed => Enum.TryParse<LogFormat>(Format, ignoreCase: true, out var format) && Enum.IsDefined(format) && !int.TryParse(Format, out _) ? format : null;
 
-    /// <summary>Whether the log is JSON, given the environment and whether the output is a terminal.</summary>
-    public bool UseJson(bool production, bool outputRedirected) => (Parsed ?? LogFormat.Auto) switch
+    /// <summary>
+    /// Whether the log is JSON. <c>auto</c> means JSON only in production inside a container whose output is not a
+    /// terminal (a pod, where a collector reads it): someone running the worker from a shell, even piped into a file
+    /// or a test, reads text. The chart sets <c>json</c> explicitly.
+    /// </summary>
+    public bool UseJson(bool productionContainer, bool outputRedirected) => (Parsed ?? LogFormat.Auto) switch
     {
         LogFormat.Json => true,
         LogFormat.Text => false,
-        _ => production && outputRedirected,
+        _ => productionContainer && outputRedirected,
     };
 }

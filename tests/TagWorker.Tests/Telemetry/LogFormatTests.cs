@@ -20,9 +20,9 @@ public sealed partial class LogFormatTests
     [InlineData("json", false, false, true)]
     [InlineData("JSON", false, true, true)]
     [InlineData("text", true, true, false)]
-    public void UseJson_FollowsTheSettingThenTheEnvironmentAndTerminal(string format, bool production, bool redirected, bool json)
+    public void UseJson_FollowsTheSettingThenTheEnvironmentAndTerminal(string format, bool productionContainer, bool redirected, bool json)
     {
-        Assert.Equal(json, new LogFormatOptions { Format = format }.UseJson(production, redirected));
+        Assert.Equal(json, new LogFormatOptions { Format = format }.UseJson(productionContainer, redirected));
     }
 
     [Fact]
