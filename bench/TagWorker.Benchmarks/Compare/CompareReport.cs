@@ -21,7 +21,7 @@ internal static class CompareReport
         }
 
         Line(text, "");
-        Line(text, "| stream | consumer | events | drain s | events/s | calls | ÷ folded min | ok calls/s add / remove / removeAll | freq-limited | CPU-s per 100k events | peak RSS | peak leased (RSS then) | state check |");
+        Line(text, "| stream | consumer | events | drain s (after last call) | events/s | calls | ÷ folded min | ok calls/s add / remove / removeAll | freq-limited | CPU-s per 100k events | peak RSS | peak leased (RSS then) | state check |");
         Line(text, "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
@@ -39,7 +39,7 @@ internal static class CompareReport
             }
 
             var limited = r.Calls == 0 ? "—" : Invariant($"{100.0 * r.Violations / r.Calls:0.00}% ({r.Violations:N0})");
-            Line(text, Invariant($"| {r.Stream.Name} | {ConsumerRun.Label(r.Consumer)} | {r.Stream.Events:N0} | {r.DrainTime.TotalSeconds:0.0} | {r.EventsPerSecond:N0} | {r.Calls:N0} | {ratio} | {Rate(r, ImCommand.AddTag)} / {Rate(r, ImCommand.RemoveTag)} / {Rate(r, ImCommand.RemoveAllTags)} | {limited} | {r.CpuSecondsPer100K:0.0} | {Mib(r.Process.PeakRssBytes)} | {r.PeakHeld:N0} ({Mib(r.RssAtPeakHeldBytes)}) | {state} |"));
+            Line(text, Invariant($"| {r.Stream.Name} | {ConsumerRun.Label(r.Consumer)} | {r.Stream.Events:N0} | {r.DrainTime.TotalSeconds:0.0} ({(r.SettleTail is { } tail ? tail.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "—")}) | {r.EventsPerSecond:N0} | {r.Calls:N0} | {ratio} | {Rate(r, ImCommand.AddTag)} / {Rate(r, ImCommand.RemoveTag)} / {Rate(r, ImCommand.RemoveAllTags)} | {limited} | {r.CpuSecondsPer100K:0.0} | {Mib(r.Process.PeakRssBytes)} | {r.PeakHeld:N0} ({Mib(r.RssAtPeakHeldBytes)}) | {state} |"));
         }
 
         return text.ToString();

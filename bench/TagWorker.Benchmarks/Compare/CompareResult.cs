@@ -18,6 +18,12 @@ internal sealed record CompareResult
     /// <summary>From the child process's start until none was left.</summary>
     public required TimeSpan Wall { get; init; }
 
+    /// <summary>
+    /// From the last API call (as the simulator counted calls, to the poll) until none was left: settling what the
+    /// calls applied. Null without calls.
+    /// </summary>
+    public required TimeSpan? SettleTail { get; init; }
+
     public required ProcessFigures Process { get; init; }
 
     /// <summary>

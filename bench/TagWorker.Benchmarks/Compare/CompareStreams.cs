@@ -64,7 +64,8 @@ internal static class CompareStreams
 
     private static CompareStream Build(string name, string description, int count, int seed, Func<Random, int, TagChangeEvent> next)
     {
-        var random = new Random(HashCode.Combine(seed, name.Length, name[0]));
+        // Not HashCode.Combine: it is randomized per process, and a stream must be the same in every run.
+        var random = new Random((seed * 31) + Array.IndexOf(All, name));
         var model = new TagStateModel();
         var bodies = new byte[count][];
         var events = new TagChangeEvent[count];
@@ -75,8 +76,12 @@ internal static class CompareStreams
             bodies[i] = TagChangeEventSerializer.SerializeToUtf8Bytes(events[i]);
         }
 
-        return new CompareStream(name, description, bodies, model, FoldedMinimum.Of(events));
+        // The hottest user bounds what one user's ordered work (its folds, its settlements) can take.
+        var hottest = events.SelectMany(static e => e.Users).CountBy(static u => u, StringComparer.Ordinal).Max(static c => c.Value);
+        return new CompareStream(name, Invariant($"{description}; hottest user in {hottest:N0} events"), bodies, model, FoldedMinimum.Of(events));
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static TagChangeEvent Mixed(Random random, int i, string[] users, double add, double remove)
     {

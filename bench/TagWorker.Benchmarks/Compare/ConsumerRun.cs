@@ -181,6 +181,8 @@ internal static class ConsumerRun
         var figures = child.HasExited ? default : ProcessMeter.Read(child.Id);
         await child.StopAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         var drain = TimeSpan.FromSeconds(drainedAt - (firstTaken ?? 0));
+        var lastCalls = samples.Count == 0 ? 0 : samples[^1].Stats.TotalCalls;
+        var lastCallAt = samples.FirstOrDefault(s => s.Stats.TotalCalls == lastCalls).At;
         int? differences = kind == ConsumerKind.Intake ? null : stream.Model.Differences(simulator.SnapshotState()).Count;
         return new CompareResult
         {
@@ -189,6 +191,7 @@ internal static class ConsumerRun
             Drained = failure is null,
             DrainTime = drain,
             Wall = TimeSpan.FromSeconds(drainedAt),
+            SettleTail = lastCalls == 0 ? null : TimeSpan.FromSeconds(Math.Max(0, drainedAt - lastCallAt)),
             Process = figures,
             PeakHeld = peakHeld,
             RssAtPeakHeldBytes = rssAtPeak,
