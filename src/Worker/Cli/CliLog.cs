@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace TagWorker.Cli;
 
 /// <summary>The command line's own log lines (event ids 8xxx).</summary>

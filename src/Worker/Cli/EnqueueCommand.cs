@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using TagWorker.Contracts;
 using TagWorker.Sources;
 

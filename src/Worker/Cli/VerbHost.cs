@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using TagWorker.Hosting;
 
 namespace TagWorker.Cli;

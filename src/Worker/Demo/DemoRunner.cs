@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TagWorker.Contracts;
 using TagWorker.Hosting;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace TagWorker;
 
 /// <summary>Log messages of the ordering and redelivery rules (26xx pipeline, 56xx settlement).</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using TagWorker.Sources;
 using TagWorker.Telemetry;
 

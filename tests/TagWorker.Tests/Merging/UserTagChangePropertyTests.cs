@@ -1,6 +1,5 @@
 using FsCheck.Xunit;
 using TagWorker.Contracts;
-using TagWorker.Merging;
 
 namespace TagWorker.Tests.Merging;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace TagWorker.Sources.Local;
 
 /// <summary>Log events of the local queue; ids 1100-1199 are reserved for it.</summary>

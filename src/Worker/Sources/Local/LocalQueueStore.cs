@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 
 namespace TagWorker.Sources.Local;
 

@@ -1,6 +1,5 @@
 using System.Runtime.ExceptionServices;
 using Azure.Messaging.ServiceBus;
-using Microsoft.Extensions.Logging;
 
 namespace TagWorker.Sources.ServiceBus;
 

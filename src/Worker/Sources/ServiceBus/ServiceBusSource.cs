@@ -1,5 +1,4 @@
 using Azure.Messaging.ServiceBus;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace TagWorker.Sources.ServiceBus;

@@ -1,4 +1,3 @@
-using System.Text;
 using Azure.Core;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Configuration;

@@ -1,7 +1,6 @@
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using TagWorker.Sources;
 using TagWorker.Sources.ServiceBus;
 
 namespace TagWorker.Tests.Sources.ServiceBus;

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.Extensions.Options;
 using TagWorker.Sources;
 using TagWorker.Sources.ServiceBus;
 
