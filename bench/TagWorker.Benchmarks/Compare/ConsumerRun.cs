@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using TagWorker.EndToEnd.Tests.Processes;
 using TagWorker.Hosting;
 using TagWorker.ImApi;
