@@ -35,7 +35,9 @@ internal static class CompareReport
             };
             if (r.Failure is not null)
             {
-                state += " — " + r.Failure.Split(Environment.NewLine)[0];
+                // The first line says what happened; the child's last output line usually says why.
+                var lines = r.Failure.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+                state += " — " + lines[0] + (lines.Length > 1 ? " " + lines[^1].Replace('|', '/') : "");
             }
 
             var limited = r.Calls == 0 ? "—" : Invariant($"{100.0 * r.Violations / r.Calls:0.00}% ({r.Violations:N0})");

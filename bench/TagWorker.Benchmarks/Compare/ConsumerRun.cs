@@ -143,6 +143,7 @@ internal static class ConsumerRun
             if (child.HasExited)
             {
                 failure = $"{child.Name} exited by itself. Its last output:{Environment.NewLine}{child.Output}";
+                drainedAt = at;
                 break;
             }
 
