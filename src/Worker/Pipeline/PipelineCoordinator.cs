@@ -316,6 +316,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         }
 
         slot.Ledger.Parked[message.Sequence] = message;
+        _window.Park();
         _parkedUsers.Add(slot);
         Log.ParkedBehindEarlier(_logger, message.Message.MessageId, message.Sequence, slot.Account);
     }
@@ -329,6 +330,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         {
             var message = ledger.Parked[sequence];
             ledger.Parked.Remove(sequence);
+            _window.Unpark();
             released = true;
             if (RedeliveryRules.Admit(ledger, sequence) == ArrivalAction.AlreadyApplied)
             {
@@ -358,6 +360,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         {
             foreach (var message in slot.Ledger.Parked.Values.ToArray())
             {
+                _window.Unpark();
                 if (!message.Return && !message.Lost)
                 {
                     message.Return = true;
@@ -639,6 +642,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             var slot = Slot(account);
             if (slot.Ledger.Parked.Remove(message.Sequence))
             {
+                _window.Unpark();
                 ResolveOne(message);
             }
 
