@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -58,7 +59,11 @@ public sealed class RequestDispatcher : IDisposable
     /// Sends <paramref name="request"/> until every user in it is applied, failed for good or abandoned.
     /// Throws <see cref="OperationCanceledException"/> only when <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    public async Task<IReadOnlyList<UserOutcome>> DispatchAsync(TagRequest request, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<UserOutcome>> DispatchAsync(TagRequest request, CancellationToken cancellationToken) =>
+        DispatchAsync(request, links: null, cancellationToken);
+
+    /// <summary>As <see cref="DispatchAsync(TagRequest, CancellationToken)"/>; each call's span links to <paramref name="links"/> (the messages' spans).</summary>
+    public async Task<IReadOnlyList<UserOutcome>> DispatchAsync(TagRequest request, IReadOnlyList<ActivityLink>? links, CancellationToken cancellationToken)
     {
         if (request.Users.Count == 0)
         {
@@ -69,8 +74,8 @@ public sealed class RequestDispatcher : IDisposable
         try
         {
             result = await _pipelines[request.Command].ExecuteAsync(
-                static (state, ct) => state.Self.SendOnceAsync(state.Request, state.Attempts, ct),
-                (Self: this, Request: request, Attempts: new StrongBox<int>()),
+                static (state, ct) => state.Self.SendOnceAsync(state.Request, state.Attempts, state.Links, ct),
+                (Self: this, Request: request, Attempts: new StrongBox<int>(), Links: links),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (BrokenCircuitException)
@@ -85,11 +90,11 @@ public sealed class RequestDispatcher : IDisposable
 
             case ImOutcomeKind.RequestTooLarge when request.Users.Count > 1:
                 Log.RequestSplit(_logger, ImCommandPaths.ToSegment(request.Command), request.Users.Count, result.ErrorCode);
-                return await DispatchHalvesAsync(request, cancellationToken).ConfigureAwait(false);
+                return await DispatchHalvesAsync(request, links, cancellationToken).ConfigureAwait(false);
 
             case ImOutcomeKind.Rejected when request.Users.Count > 1:
                 Log.RequestBisected(_logger, ImCommandPaths.ToSegment(request.Command), request.Users.Count, result.ErrorCode, result.ErrorInfo);
-                return await DispatchHalvesAsync(request, cancellationToken).ConfigureAwait(false);
+                return await DispatchHalvesAsync(request, links, cancellationToken).ConfigureAwait(false);
 
             case ImOutcomeKind.Rejected or ImOutcomeKind.RequestTooLarge:
                 Log.UserRejected(_logger, ImCommandPaths.ToSegment(request.Command), request.Users[0].Account, result.ErrorCode, result.ErrorInfo);
@@ -116,16 +121,16 @@ public sealed class RequestDispatcher : IDisposable
         }
     }
 
-    private async Task<IReadOnlyList<UserOutcome>> DispatchHalvesAsync(TagRequest request, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<UserOutcome>> DispatchHalvesAsync(TagRequest request, IReadOnlyList<ActivityLink>? links, CancellationToken cancellationToken)
     {
         var half = request.Users.Count / 2;
-        var first = DispatchAsync(request with { Users = request.Users.Take(half).ToArray() }, cancellationToken);
-        var second = DispatchAsync(request with { Users = request.Users.Skip(half).ToArray() }, cancellationToken);
+        var first = DispatchAsync(request with { Users = request.Users.Take(half).ToArray() }, links, cancellationToken);
+        var second = DispatchAsync(request with { Users = request.Users.Skip(half).ToArray() }, links, cancellationToken);
         var outcomes = await Task.WhenAll(first, second).ConfigureAwait(false);
         return [.. outcomes[0], .. outcomes[1]];
     }
 
-    private async ValueTask<ImCallResult> SendOnceAsync(TagRequest request, StrongBox<int> attempts, CancellationToken cancellationToken)
+    private async ValueTask<ImCallResult> SendOnceAsync(TagRequest request, StrongBox<int> attempts, IReadOnlyList<ActivityLink>? links, CancellationToken cancellationToken)
     {
         attempts.Value++;
         // The slot first, the token last: a token taken long before the call leaves would let calls bunch up at the
@@ -135,7 +140,7 @@ public sealed class RequestDispatcher : IDisposable
         try
         {
             await _rateLimiter.WaitAsync(request.Command, cancellationToken).ConfigureAwait(false);
-            using var span = _activities.StartImCall(request.Command, request.Users.Count, attempts.Value);
+            using var span = _activities.StartImCall(request.Command, request.Users.Count, attempts.Value, links);
             var result = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             span.SetOutcome(result.Kind, result.ErrorCode);
             _metrics.CallCompleted(request.Command, result.Kind, request.Users.Count);

@@ -10,6 +10,7 @@ internal sealed class HeldWindow(int maxMessages, long maxBytes)
     private readonly object _gate = new();
     private TaskCompletionSource? _room;
     private int _messages;
+    private int _parked;
     private long _bytes;
 
     public int Messages => Volatile.Read(ref _messages);
@@ -50,6 +51,33 @@ internal sealed class HeldWindow(int maxMessages, long maxBytes)
         }
     }
 
+    /// <summary>
+    /// A held message was parked behind an older one of its user that is on its way back. Parked messages do not
+    /// count against the message bound (up to the same number again): a window full of messages waiting for a return
+    /// must still have room to receive that return, or both wait for each other.
+    /// </summary>
+    public void Park()
+    {
+        lock (_gate)
+        {
+            _parked++;
+        }
+    }
+
+    /// <summary>A parked message went on (or back).</summary>
+    public void Unpark()
+    {
+        TaskCompletionSource? room;
+        lock (_gate)
+        {
+            _parked--;
+            room = _room;
+            _room = null;
+        }
+
+        room?.TrySetResult();
+    }
+
     /// <summary>Counts a message in without waiting for room.</summary>
     public void Enter(long bytes)
     {
@@ -75,5 +103,6 @@ internal sealed class HeldWindow(int maxMessages, long maxBytes)
         room?.TrySetResult();
     }
 
-    private bool IsFullLocked(long incoming) => _messages >= maxMessages || _bytes + incoming > maxBytes;
+    private bool IsFullLocked(long incoming) =>
+        _messages - _parked >= maxMessages || _messages >= 2L * maxMessages || _bytes + incoming > maxBytes;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using TagWorker.Contracts;
@@ -26,6 +27,9 @@ namespace TagWorker.Pipeline;
 /// </summary>
 internal sealed class PipelineCoordinator : IAsyncDisposable
 {
+    /// <summary>Most message spans one call's span links to (a call carries up to 100 users' folds).</summary>
+    private const int MaxLinksPerCall = 32;
+
     /// <summary>How long a parked message may wait for the return of an older one before intake fences.</summary>
     internal static readonly TimeSpan MaxParkTime = TimeSpan.FromSeconds(30);
 
@@ -312,6 +316,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         }
 
         slot.Ledger.Parked[message.Sequence] = message;
+        _window.Park();
         _parkedUsers.Add(slot);
         Log.ParkedBehindEarlier(_logger, message.Message.MessageId, message.Sequence, slot.Account);
     }
@@ -325,6 +330,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         {
             var message = ledger.Parked[sequence];
             ledger.Parked.Remove(sequence);
+            _window.Unpark();
             released = true;
             if (RedeliveryRules.Admit(ledger, sequence) == ArrivalAction.AlreadyApplied)
             {
@@ -354,6 +360,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         {
             foreach (var message in slot.Ledger.Parked.Values.ToArray())
             {
+                _window.Unpark();
                 if (!message.Return && !message.Lost)
                 {
                     message.Return = true;
@@ -420,11 +427,13 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     private void Send(ImCommand command, List<UserSlot> slots, string trigger)
     {
         var users = new List<UserTags>(slots.Count);
+        List<ActivityLink>? links = null;
         foreach (var slot in slots)
         {
             if (slot.Progress.TakeStep(_planner) is { } step)
             {
                 users.Add(new UserTags(slot.Account, step.Tags));
+                LinkMessages(slot, ref links);
             }
             else
             {
@@ -436,15 +445,35 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
         _metrics.RequestFormed(command, trigger);
         var request = new TagRequest(command, users);
-        _ = SendAsync(request);
+        _ = SendAsync(request, links);
     }
 
-    private async Task SendAsync(TagRequest request)
+    /// <summary>Links the call's span to the spans of the messages whose changes it carries (a bounded number).</summary>
+    private static void LinkMessages(UserSlot slot, ref List<ActivityLink>? links)
+    {
+        foreach (var message in slot.Progress.FrozenMessages)
+        {
+            if (message.Trace.Span is not { } span)
+            {
+                continue;
+            }
+
+            links ??= [];
+            if (links.Count >= MaxLinksPerCall)
+            {
+                return;
+            }
+
+            links.Add(new ActivityLink(span.Context));
+        }
+    }
+
+    private async Task SendAsync(TagRequest request, List<ActivityLink>? links)
     {
         IReadOnlyList<UserOutcome> outcomes;
         try
         {
-            outcomes = await _dispatcher.DispatchAsync(request, _hardStop.Token).ConfigureAwait(false);
+            outcomes = await _dispatcher.DispatchAsync(request, links, _hardStop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
         {
@@ -613,6 +642,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             var slot = Slot(account);
             if (slot.Ledger.Parked.Remove(message.Sequence))
             {
+                _window.Unpark();
                 ResolveOne(message);
             }
 
