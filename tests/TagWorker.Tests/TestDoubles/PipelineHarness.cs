@@ -7,19 +7,23 @@ using TagWorker.Intake;
 using TagWorker.Pipeline;
 using TagWorker.Planning;
 using TagWorker.Settlement;
+using TagWorker.Sources;
+using TagWorker.Sources.ServiceBus;
 using TagWorker.Telemetry;
 
 namespace TagWorker.Tests.TestDoubles;
 
 /// <summary>
 /// The real dispatch, coordination and settlement stages wired as in production, with the IM API replaced by
-/// <see cref="FakeImApi"/>, no rate budget and zero backoff delays, so tests exercise the logic, not the clock.
+/// <see cref="FakeImApi"/>, no rate budget and zero backoff delays, so tests exercise the logic, not the clock. A test
+/// that drives the clock passes a fake <see cref="TimeProvider"/>; the <c>ServiceBus</c> section is bound so that
+/// intake sees <c>ServiceBus:PartitionCount</c>.
 /// </summary>
 internal sealed class PipelineHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public PipelineHarness(Dictionary<string, string?>? settings = null)
+    public PipelineHarness(Dictionary<string, string?>? settings = null, TimeProvider? timeProvider = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -43,7 +47,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
         services.AddMetrics();
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(timeProvider ?? TimeProvider.System);
+        services.AddOptions<ServiceBusSourceOptions>().BindConfiguration(ServiceBusSourceOptions.SectionName);
         services.AddBatching();
         services.AddPipeline();
         services.AddImApiClient();
@@ -68,7 +73,11 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public EventIntake Intake => _services.GetRequiredService<EventIntake>();
 
-    public PipelineCoordinator CreateCoordinator() => ActivatorUtilities.CreateInstance<PipelineCoordinator>(_services);
+    /// <summary>A coordinator for one intake session; <paramref name="source"/> is what it asks about a waiting backlog.</summary>
+    public PipelineCoordinator CreateCoordinator(ITagEventSource? source = null) =>
+        source is null
+            ? ActivatorUtilities.CreateInstance<PipelineCoordinator>(_services)
+            : ActivatorUtilities.CreateInstance<PipelineCoordinator>(_services, source);
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }
