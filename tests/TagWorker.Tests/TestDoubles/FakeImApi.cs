@@ -19,11 +19,28 @@ internal sealed class FakeImApi : IImTagClient
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _heldArrivals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, string), byte> _refusedTags = new();
     private readonly ConcurrentDictionary<(string, string), TaskCompletionSource> _tagApplied = new();
+    private readonly List<(int Count, TaskCompletionSource Done)> _appliedWaiters = [];
     private int _callCount;
 
     /// <summary>Completes once <paramref name="account"/> holds <paramref name="tag"/>.</summary>
     public Task WhenTagApplied(string account, string tag) =>
         _tagApplied.GetOrAdd((account, tag), static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>Completes once <paramref name="count"/> calls were applied.</summary>
+    public Task WhenAppliedCalls(int count)
+    {
+        lock (_state)
+        {
+            if (_applied.Count >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _appliedWaiters.Add((count, done));
+            return done.Task;
+        }
+    }
 
     /// <summary>Decides the outcome of a call before it is applied; null means go on (apply it).</summary>
     public Func<TagRequest, int, ImCallResult?>? Script { get; set; }
@@ -135,6 +152,11 @@ internal sealed class FakeImApi : IImTagClient
             }
 
             _applied.Enqueue(request);
+            foreach (var waiter in _appliedWaiters.Where(w => w.Count <= _applied.Count).ToList())
+            {
+                _appliedWaiters.Remove(waiter);
+                waiter.Done.TrySetResult();
+            }
         }
 
         if (request.Command == ImCommand.AddTag)

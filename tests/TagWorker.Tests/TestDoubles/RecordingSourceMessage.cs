@@ -14,6 +14,7 @@ internal sealed class RecordingSourceMessage(string messageId, byte[] body, int 
     private static long s_lastSequence;
 
     private readonly TaskCompletionSource<string> _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _settleStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _lockLost = new();
 
     public static RecordingSourceMessage FromJson(string messageId, string json) => new(messageId, Encoding.UTF8.GetBytes(json));
@@ -50,6 +51,9 @@ internal sealed class RecordingSourceMessage(string messageId, byte[] body, int 
 
     /// <summary>"completed", "abandoned" or "dead-lettered": what was asked of the broker, whether or not it refused.</summary>
     public Task<string> Settled => _settled.Task;
+
+    /// <summary>Completes when a settle was asked for (before <see cref="SettleGate"/> opens).</summary>
+    public Task SettleStarted => _settleStarted.Task;
 
     /// <summary>Whether the settle was refused (<see cref="FailSettlement"/>): the message is still the broker's.</summary>
     public bool SettleRefused { get; private set; }
@@ -90,6 +94,7 @@ internal sealed class RecordingSourceMessage(string messageId, byte[] body, int 
 
     private async Task RecordAsync(string outcome)
     {
+        _settleStarted.TrySetResult();
         if (SettleGate is { } gate)
         {
             await gate.ConfigureAwait(false);

@@ -1,0 +1,290 @@
+using TagWorker.ImApi;
+using TagWorker.Pipeline;
+using TagWorker.Tests.TestDoubles;
+using static TagWorker.Tests.Pipeline.PipelineEvents;
+
+namespace TagWorker.Tests.Pipeline;
+
+/// <summary>
+/// The ordering rules of issue 8 at the coordinator: lock loss, refused settles, returned messages and redeliveries
+/// never let a user's older change land on a newer one, and never send what was already applied.
+/// </summary>
+public sealed class PipelineOrderingTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task LockLost_WhileTheUsersCallIsOnTheWire_CallResolvesMessageIsNeverSettledAndLaterOnesGoBackUnsent()
+    {
+        await using var harness = new PipelineHarness();
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        var held = harness.Api.Hold("a");
+        using var first = new RecordingSourceMessage("m1", []);
+        coordinator.Accept(first, Add("e1", ["a"], "x"));
+        await held.WaitAsync(Wait, Ct);
+        using var second = new RecordingSourceMessage("m2", []);
+        using var third = new RecordingSourceMessage("m3", []);
+        coordinator.Accept(second, Add("e2", ["a"], "y"));
+        coordinator.Accept(third, Add("e3", ["a", "b"], "z"));
+
+        first.LoseLock();
+        harness.Api.Release("a");
+
+        Assert.Equal("abandoned", await second.Settled.WaitAsync(Wait, Ct));
+        Assert.Equal("abandoned", await third.Settled.WaitAsync(Wait, Ct));
+        await coordinator.WhenFenceRequested.WaitAsync(Wait, Ct);
+        await DrainAsync(coordinator, loop);
+        Assert.False(first.Settled.IsCompleted, "a message whose lock was lost must never be settled");
+        Assert.Single(harness.Api.Calls, c => c.Users.Any(u => u.Account == "a"));
+        Assert.Contains("lock", second.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LockLost_SessionMessageWhileOnTheWire_NeverSettledAndNoFence()
+    {
+        await using var harness = new PipelineHarness();
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        var held = harness.Api.Hold("a");
+        using var first = new RecordingSourceMessage("m1", []) { Session = "0" };
+        coordinator.Accept(first, Add("e1", ["a"], "x"));
+        await held.WaitAsync(Wait, Ct);
+        using var second = new RecordingSourceMessage("m2", []) { Session = "0" };
+        coordinator.Accept(second, Add("e2", ["a"], "y"));
+
+        first.LoseLock();
+        second.LoseLock();
+        harness.Api.Release("a");
+        await DrainAsync(coordinator, loop);
+
+        // The broker delivers the session again, in order, to whoever takes it: nothing here is settled, and a
+        // session needs no fence.
+        Assert.False(first.Settled.IsCompleted);
+        Assert.False(second.Settled.IsCompleted);
+        Assert.False(coordinator.WhenFenceRequested.IsCompleted);
+        Assert.Single(harness.Api.Calls);
+    }
+
+    [Fact]
+    public async Task LockLost_BeforeTheMessageReachedTheLoop_NeverSentNorSettledAndLaterOnesOfItsUserGoBack()
+    {
+        await using var harness = new PipelineHarness();
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        using var lost = new RecordingSourceMessage("m1", []);
+        using var later = new RecordingSourceMessage("m2", []);
+        using var other = new RecordingSourceMessage("m3", []);
+        lost.LoseLock();
+
+        coordinator.Accept(lost, Add("e1", ["a"], "x"));
+        coordinator.Accept(later, Add("e2", ["a"], "y"));
+        coordinator.Accept(other, Add("e3", ["b"], "z"));
+
+        Assert.Equal("abandoned", await later.Settled.WaitAsync(Wait, Ct));
+        Assert.Equal("completed", await other.Settled.WaitAsync(Wait, Ct));
+        await DrainAsync(coordinator, loop);
+        Assert.False(lost.Settled.IsCompleted);
+        Assert.DoesNotContain(harness.Api.Calls, c => c.Users.Any(u => u.Account == "a"));
+
+        // The broker still holds m1 locked until its lock expires, while m2 is back at once: without a fence m2 comes
+        // round again and again behind m1, each time one delivery closer to the broker's dead-letter queue.
+        Assert.True(coordinator.WhenFenceRequested.IsCompleted, "a message handed over with its lock already lost must make intake fence");
+    }
+
+    [Fact]
+    public async Task SettleRefused_OnComplete_LaterMessageOfTheUserIsNotCompletedAheadAndIntakeFences()
+    {
+        await using var harness = new PipelineHarness();
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        var broker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var first = new RecordingSourceMessage("m1", []) { FailSettlement = true, SettleGate = broker.Task };
+        coordinator.Accept(first, Add("e1", ["a"], "x"));
+        await harness.Api.WhenTagApplied("a", "x").WaitAsync(Wait, Ct);
+        using var second = new RecordingSourceMessage("m2", []);
+        using var other = new RecordingSourceMessage("m3", []);
+        coordinator.Accept(second, Add("e2", ["a"], "y"));
+        coordinator.Accept(other, Add("e3", ["b"], "z"));
+        await harness.Api.WhenTagApplied("a", "y").WaitAsync(Wait, Ct);
+        Assert.Equal("completed", await other.Settled.WaitAsync(Wait, Ct));
+
+        // m2 is applied, but its settlement waits for m1's, which the broker has not answered yet.
+        Assert.False(second.Settled.IsCompleted);
+        broker.SetResult();
+
+        Assert.Equal("completed", await first.Settled.WaitAsync(Wait, Ct));
+        Assert.True(first.SettleRefused);
+        Assert.Equal("abandoned", await second.Settled.WaitAsync(Wait, Ct));
+        await coordinator.WhenFenceRequested.WaitAsync(Wait, Ct);
+        await DrainAsync(coordinator, loop);
+    }
+
+    [Fact]
+    public async Task RetriesExhausted_ThenALaterMessageOfTheUser_LaterOneGoesBackUnsentAndBothApplyInOrderWhenRedelivered()
+    {
+        // Two attempts, both failing: the request exhausts its retries once.
+        await using var harness = new PipelineHarness(new() { ["Retry:MaxAttempts"] = "2" });
+        var failures = 2;
+        harness.Api.Script = (request, _) => Interlocked.Decrement(ref failures) >= 0 ? FakeImApi.Code(ImErrorCodes.InternalError, "storm") : null;
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        using var first = new RecordingSourceMessage("m1", []);
+        coordinator.Accept(first, Add("e1", ["a"], "x"));
+        Assert.Equal("abandoned", await first.Settled.WaitAsync(Wait, Ct));
+        Assert.Contains("retries exhausted", first.LastError, StringComparison.Ordinal);
+        Assert.Contains("91000", first.LastError, StringComparison.Ordinal);
+
+        using var second = new RecordingSourceMessage("m2", []);
+        coordinator.Accept(second, Remove("e2", ["a"], "x"));
+        Assert.Equal("abandoned", await second.Settled.WaitAsync(Wait, Ct));
+        Assert.Equal("an earlier message of the same user was on its way back to the source", second.LastError);
+        Assert.Equal(2, harness.Api.Calls.Count);
+
+        // The broker delivers them again in queue order.
+        using var firstAgain = first.Redeliver();
+        using var secondAgain = second.Redeliver();
+        coordinator.Accept(firstAgain, Add("e1", ["a"], "x"));
+        coordinator.Accept(secondAgain, Remove("e2", ["a"], "x"));
+        Assert.Equal("completed", await firstAgain.Settled.WaitAsync(Wait, Ct));
+        Assert.Equal("completed", await secondAgain.Settled.WaitAsync(Wait, Ct));
+        await DrainAsync(coordinator, loop);
+        Assert.Empty(harness.Api.Snapshot()["a"]);
+    }
+
+    [Fact]
+    public async Task Redelivery_OfAnAppliedMessageWhoseCompleteWasRefused_CompletesWithoutSendingAgain()
+    {
+        await using var harness = new PipelineHarness();
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        // A session message: the session is taken again by this worker, whose coordinator still knows what it applied.
+        var broker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var first = new RecordingSourceMessage("m1", []) { Session = "0", FailSettlement = true, SettleGate = broker.Task };
+        coordinator.Accept(first, Add("e1", ["a", "b"], "x"));
+        await first.SettleStarted.WaitAsync(Wait, Ct);
+        broker.SetResult();
+        Assert.Equal("completed", await first.Settled.WaitAsync(Wait, Ct));
+        Assert.True(first.SettleRefused);
+        var calls = harness.Api.Calls.Count;
+
+        using var again = first.Redeliver();
+        coordinator.Accept(again, Add("e1", ["a", "b"], "x"));
+
+        Assert.Equal("completed", await again.Settled.WaitAsync(Wait, Ct));
+        await DrainAsync(coordinator, loop);
+        Assert.Equal(calls, harness.Api.Calls.Count);
+    }
+
+    /// <summary>
+    /// As above, but the broker refuses the complete at once (the settle task is already done when the coordinator
+    /// looks at it). <c>PipelineCoordinator.RemoveIfIdle</c> then forgets the users — their last settlement "is
+    /// completed" — before the settlement report arrives, which lands in fresh ledgers without the watermark: the
+    /// redelivery is sent again instead of being recognised. (The same happens whenever the idle sweep runs between
+    /// a refused settle and its report.)
+    /// </summary>
+    [Fact]
+    public async Task Redelivery_OfAnAppliedMessageWhoseCompleteWasRefusedAtOnce_CompletesWithoutSendingAgain()
+    {
+        await using var harness = new PipelineHarness();
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        using var first = new RecordingSourceMessage("m1", []) { Session = "0", FailSettlement = true };
+        coordinator.Accept(first, Add("e1", ["a", "b"], "x"));
+        Assert.Equal("completed", await first.Settled.WaitAsync(Wait, Ct));
+        var calls = harness.Api.Calls.Count;
+
+        using var again = first.Redeliver();
+        coordinator.Accept(again, Add("e1", ["a", "b"], "x"));
+
+        Assert.Equal("completed", await again.Settled.WaitAsync(Wait, Ct));
+        await DrainAsync(coordinator, loop);
+        Assert.Equal(calls, harness.Api.Calls.Count);
+    }
+
+    /// <summary>
+    /// Issue 8: "a settle that fails keeps its users from completing later messages ahead of the redelivery". Here
+    /// two returned messages come back in order; the first is applied and its complete is still with the broker when
+    /// the second arrives. Arriving as the oldest returned message, the second restarts the user's settlement order
+    /// (<c>RedeliveryRules.OnArrival</c> → <c>UserLedger.RestartOrder</c>), so it no longer waits for the first's
+    /// settlement: when the broker then refuses the first complete (lock lost), the second is already completed, and
+    /// the first comes back to be applied on top of it.
+    /// </summary>
+    [Fact]
+    public async Task SettleRefused_OnARedeliveryWhileTheNextRedeliveryArrives_NextIsNotCompletedAhead()
+    {
+        // Two attempts, both failing: the request exhausts its retries once.
+        await using var harness = new PipelineHarness(new() { ["Retry:MaxAttempts"] = "2" });
+        var failures = 2;
+        harness.Api.Script = (request, _) => Interlocked.Decrement(ref failures) >= 0 ? FakeImApi.Code(ImErrorCodes.InternalError, "storm") : null;
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        using var first = new RecordingSourceMessage("m1", []);
+        coordinator.Accept(first, Add("e1", ["a"], "x"));
+        Assert.Equal("abandoned", await first.Settled.WaitAsync(Wait, Ct));
+        using var second = new RecordingSourceMessage("m2", []);
+        coordinator.Accept(second, Remove("e2", ["a"], "x"));
+        Assert.Equal("abandoned", await second.Settled.WaitAsync(Wait, Ct));
+
+        var broker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var firstAgain = first.Redeliver();
+        firstAgain.FailSettlement = true;
+        firstAgain.SettleGate = broker.Task;
+        coordinator.Accept(firstAgain, Add("e1", ["a"], "x"));
+        // m1's change is applied and its complete is with the broker; m2 comes back now.
+        await firstAgain.SettleStarted.WaitAsync(Wait, Ct);
+        using var secondAgain = second.Redeliver();
+        coordinator.Accept(secondAgain, Remove("e2", ["a"], "x"));
+        await harness.Api.WhenAppliedCalls(2).WaitAsync(Wait, Ct);
+        broker.SetResult();
+        await firstAgain.Settled.WaitAsync(Wait, Ct);
+        await coordinator.WhenFenceRequested.WaitAsync(Wait, Ct);
+        await DrainAsync(coordinator, loop);
+
+        Assert.True(firstAgain.SettleRefused);
+        Assert.Equal("abandoned", await secondAgain.Settled);
+    }
+
+    [Fact]
+    public async Task RetriesExhausted_AtTheMessagesLastDelivery_KeepsAndRetriesInsteadOfAbandoning()
+    {
+        await using var harness = new PipelineHarness(new() { ["Retry:MaxAttempts"] = "2" });
+        var failures = 5;
+        harness.Api.Script = (_, _) => Interlocked.Decrement(ref failures) >= 0 ? FakeImApi.Code(ImErrorCodes.InternalError, "storm") : null;
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        using var last = new RecordingSourceMessage("m1", [], deliveryCount: 9) { MaxDeliveries = 10 };
+
+        coordinator.Accept(last, Add("e1", ["a"], "x"));
+
+        Assert.Equal("completed", await last.Settled.WaitAsync(Wait, Ct));
+        await DrainAsync(coordinator, loop);
+        Assert.Equal(6, harness.Api.Calls.Count);
+        Assert.Equal(["x"], harness.Api.Snapshot()["a"]);
+    }
+
+    [Fact]
+    public async Task RetriesExhausted_BeforeTheLastDelivery_AbandonsWithTheLastError()
+    {
+        await using var harness = new PipelineHarness(new() { ["Retry:MaxAttempts"] = "2" });
+        harness.Api.Script = (_, _) => FakeImApi.Code(ImErrorCodes.InternalError, "storm");
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        using var early = new RecordingSourceMessage("m1", [], deliveryCount: 8) { MaxDeliveries = 10 };
+
+        coordinator.Accept(early, Add("e1", ["a"], "x"));
+
+        Assert.Equal("abandoned", await early.Settled.WaitAsync(Wait, Ct));
+        await DrainAsync(coordinator, loop);
+        Assert.Equal(2, harness.Api.Calls.Count);
+        Assert.Contains("91000 storm", early.LastError, StringComparison.Ordinal);
+    }
+
+    private static async Task DrainAsync(PipelineCoordinator coordinator, Task loop)
+    {
+        coordinator.RequestDrain(DrainMode.Finish);
+        coordinator.IntakeStopped();
+        await loop.WaitAsync(Wait, Ct);
+    }
+}
