@@ -246,6 +246,64 @@ public sealed class PipelineOrderingTests
         Assert.Equal("abandoned", await secondAgain.Settled);
     }
 
+    /// <summary>
+    /// A segment message P (users a, w) goes back because w's call exhausted its retries, while a's part of P and of a
+    /// later message X (users a, v) were applied together. X waits to settle behind v's earlier message, whose call is
+    /// on the wire. P comes back and, arriving as a's oldest returned message, is taken off a's returned list and
+    /// applied again — after X's change. X must then go back too (to be applied again after P), but nothing remembers
+    /// that X was applied while P was out: X completes, and a ends with P's change over X's.
+    /// </summary>
+    [Fact]
+    public async Task Redelivery_OfAnOlderMessageAfterANewerOneWasApplied_NewerOneIsAppliedAgainAfterIt()
+    {
+        // One user a request, so that w's failing call is not a's; two requests an endpoint on the wire, so that a
+        // third user's request goes out only once the loop has handled w's failure.
+        await using var harness = new PipelineHarness(new()
+        {
+            ["Retry:MaxAttempts"] = "2",
+            ["Batching:MaxUsersPerRequest"] = "1",
+            ["ImApi:MaxConcurrentRequests"] = "2",
+        });
+        var wFails = 2;
+        harness.Api.Script = (request, _) =>
+            request.Users.Any(u => u.Account == "w") && Interlocked.Decrement(ref wFails) >= 0 ? FakeImApi.Code(ImErrorCodes.InternalError, "storm") : null;
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        var heldV = harness.Api.Hold("v");
+        using var v0 = new RecordingSourceMessage("v0", []);
+        coordinator.Accept(v0, Remove("e0", ["v"], "none"));
+        await heldV.WaitAsync(Wait, Ct);
+        var heldA = harness.Api.Hold("a");
+        var heldW = harness.Api.Hold("w");
+        using var p = new RecordingSourceMessage("p", []);
+        coordinator.Accept(p, Add("e1", ["a", "w"], "p"));
+        await Task.WhenAll(heldA, heldW).WaitAsync(Wait, Ct);
+        using var x = new RecordingSourceMessage("x", []);
+        coordinator.Accept(x, Remove("e2", ["a", "v"], "p"));
+
+        // w's call exhausts its retries: P goes back. r's request can leave only after the loop handled that.
+        harness.Api.Release("w");
+        using var r = new RecordingSourceMessage("r", []);
+        coordinator.Accept(r, Add("e3", ["r"], "r"));
+        await harness.Api.WhenTagApplied("r", "r").WaitAsync(Wait, Ct);
+        harness.Api.Release("a");
+        Assert.Equal("abandoned", await p.Settled.WaitAsync(Wait, Ct));
+        // Applied: r's add, a's part of P (add p), then a's part of X (remove p).
+        await harness.Api.WhenAppliedCalls(3).WaitAsync(Wait, Ct);
+
+        using var pAgain = p.Redeliver();
+        coordinator.Accept(pAgain, Add("e1", ["a", "w"], "p"));
+        // P's parts for a and w are applied again: a's after X's.
+        await harness.Api.WhenAppliedCalls(5).WaitAsync(Wait, Ct);
+        harness.Api.Release("v");
+        var outcomes = await Task.WhenAll(v0.Settled, x.Settled, pAgain.Settled).WaitAsync(Wait, Ct);
+        await DrainAsync(coordinator, loop);
+
+        // X must come back to be applied after P again; completed, it leaves a with P's tag.
+        var tags = harness.Api.Snapshot()["a"];
+        Assert.True(outcomes[1] == "abandoned" || !tags.Contains("p"), $"X {outcomes[1]}, a holds [{string.Join(',', tags)}]");
+    }
+
     [Fact]
     public async Task RetriesExhausted_AtTheMessagesLastDelivery_KeepsAndRetriesInsteadOfAbandoning()
     {
