@@ -20,6 +20,12 @@ public enum RedeliveryStep
     /// <summary>Another user of a held message was given back, so the message goes back though this user's part may be applied.</summary>
     ReturnedByOtherUser,
 
+    /// <summary>A held message also waits for another user's earlier message, so it cannot settle yet.</summary>
+    HeldByOtherUser,
+
+    /// <summary>The other users' earlier messages are resolved: nothing waits for them any more.</summary>
+    OtherUsersResolved,
+
     /// <summary>The next completion the broker is asked for fails (lock lost on complete).</summary>
     FailNextComplete,
 
@@ -116,6 +122,18 @@ internal sealed class OneUserRedeliveryWorld
             case RedeliveryStep.ReturnedByOtherUser:
                 ReturnedByOtherUser(pick);
                 break;
+            case RedeliveryStep.HeldByOtherUser:
+                if (_unsettled.Count > 0)
+                {
+                    var held = _unsettled[pick % _unsettled.Count];
+                    held.Blocked = true;
+                    _trace.Add($"{held.Sequence} also waits for another user");
+                }
+
+                break;
+            case RedeliveryStep.OtherUsersResolved:
+                _unsettled.ForEach(static d => d.Blocked = false);
+                break;
             case RedeliveryStep.FailNextComplete:
                 _failNextComplete = true;
                 break;
@@ -137,6 +155,7 @@ internal sealed class OneUserRedeliveryWorld
     public bool RunToEnd(int budget)
     {
         _failNextComplete = false;
+        _unsettled.ForEach(static d => d.Blocked = false);
         for (var i = 0; i < budget; i++)
         {
             if (AllCompleted)
@@ -189,6 +208,13 @@ internal sealed class OneUserRedeliveryWorld
         }
 
         long sequence = Array.IndexOf(_broker, BrokerState.Available);
+        if (_reports.Any(r => r.Delivery.Sequence == sequence))
+        {
+            // A settlement report is posted the moment the settle returns, and the broker hands the message out
+            // again only after that (a downgrade's abandon, or a refused settle's lock expiry): the report comes first.
+            ProcessReports();
+        }
+
         _broker[sequence] = BrokerState.Delivered;
         var delivery = new Delivery(sequence);
         var action = RedeliveryRules.OnArrival(_ledger, sequence);
@@ -316,7 +342,7 @@ internal sealed class OneUserRedeliveryWorld
     /// <summary>The coordinator's TrySettle: the oldest held message settles once resolved, then the next.</summary>
     private void SettleInOrder()
     {
-        while (_unsettled.Count > 0 && _unsettled[0].Part != Part.Folded)
+        while (_unsettled.Count > 0 && _unsettled[0].Part != Part.Folded && !_unsettled[0].Blocked)
         {
             var delivery = _unsettled[0];
             _unsettled.RemoveAt(0);
@@ -405,6 +431,7 @@ internal sealed class OneUserRedeliveryWorld
         if (_fenceRequested)
         {
             _trace.Add("fence: drain, wait out the locks, new coordinator");
+            _unsettled.ForEach(static d => d.Blocked = false);
             Apply(int.MaxValue);
             SettleInOrder();
             ProcessReports();
@@ -415,6 +442,7 @@ internal sealed class OneUserRedeliveryWorld
         else if (_sessionLost && _unsettled.All(static d => d.Lost || d.Part != Part.Folded))
         {
             _trace.Add("session taken again");
+            _unsettled.ForEach(static d => d.Blocked = false);
             SettleInOrder();
             ProcessReports();
             Release();
@@ -486,5 +514,8 @@ internal sealed class OneUserRedeliveryWorld
         public bool Return { get; set; }
 
         public bool Lost { get; set; }
+
+        /// <summary>Another user of the message is unresolved: it cannot settle, and neither can anything after it.</summary>
+        public bool Blocked { get; set; }
     }
 }

@@ -61,6 +61,8 @@ public static class RedeliveryScenarios
             (1, Gen.Constant(RedeliveryStep.Exhaust)),
             (1, Gen.Constant(RedeliveryStep.LoseLock)),
             (1, Gen.Constant(RedeliveryStep.ReturnedByOtherUser)),
+            (1, Gen.Constant(RedeliveryStep.HeldByOtherUser)),
+            (1, Gen.Constant(RedeliveryStep.OtherUsersResolved)),
             (1, Gen.Constant(RedeliveryStep.FailNextComplete)),
             (2, Gen.Constant(RedeliveryStep.ProcessReports)),
             (2, Gen.Constant(RedeliveryStep.Restart)),
