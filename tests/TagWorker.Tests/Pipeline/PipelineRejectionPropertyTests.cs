@@ -20,7 +20,7 @@ public sealed class PipelineRejectionPropertyTests
     private const int Cap = 100;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    [Property(MaxTest = 200, Arbitrary = [typeof(RejectionScenarios)])]
+    [Property(MaxTest = 500, Arbitrary = [typeof(RejectionScenarios)])]
     public void Accept_RefusedTagsCapAndTransientFaults_DeadLettersAndStateEqualOneByOne(RejectionScenario scenario) =>
         RunAsync(scenario).GetAwaiter().GetResult();
 

@@ -19,7 +19,7 @@ namespace TagWorker.Tests.Settlement;
 /// </summary>
 public sealed class RedeliveryRulesPropertyTests
 {
-    [Property(MaxTest = 3000, Arbitrary = [typeof(RedeliveryScenarios)])]
+    [Property(MaxTest = 5000, Arbitrary = [typeof(RedeliveryScenarios)])]
     public void AnyArrivals_AppliesInQueueOrderAndCompletesAll(RedeliveryScenario scenario)
     {
         var world = new OneUserRedeliveryWorld(scenario.Messages, scenario.Sessions);
