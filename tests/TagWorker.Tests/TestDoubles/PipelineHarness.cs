@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TagWorker.Dispatch;
 using TagWorker.Hosting;
 using TagWorker.ImApi;
@@ -45,7 +46,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
+        services.AddLogging(logging => logging.AddProvider(Log));
         services.AddMetrics();
         services.AddSingleton(timeProvider ?? TimeProvider.System);
         services.AddOptions<ServiceBusSourceOptions>().BindConfiguration(ServiceBusSourceOptions.SectionName);
@@ -62,6 +63,9 @@ internal sealed class PipelineHarness : IAsyncDisposable
     }
 
     public FakeImApi Api { get; } = new();
+
+    /// <summary>What the pipeline logged (Information and above).</summary>
+    public CollectingLoggerProvider Log { get; } = new();
 
     public IServiceProvider Services => _services;
 

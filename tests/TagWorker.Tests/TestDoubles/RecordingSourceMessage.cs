@@ -67,6 +67,13 @@ internal sealed class RecordingSourceMessage(string messageId, byte[] body, int 
 
     public SettlementLog? Log { get; init; }
 
+    /// <summary>
+    /// When set, the broker's side of a settle: called inside it with the outcome asked for, it decides whether the
+    /// broker accepts it (instead of <see cref="FailSettlement"/>), and what the broker does with the message (an
+    /// abandoned one is available again) is done by the time the settle call returns.
+    /// </summary>
+    public Func<RecordingSourceMessage, string, bool>? Broker { get; set; }
+
     /// <summary>Loses the message's lock, as the source reports a refused renewal or a lost session.</summary>
     public void LoseLock() => _lockLost.Cancel();
 
@@ -100,10 +107,10 @@ internal sealed class RecordingSourceMessage(string messageId, byte[] body, int 
             await gate.ConfigureAwait(false);
         }
 
-        SettleRefused = FailSettlement;
+        SettleRefused = !(Broker?.Invoke(this, outcome) ?? !FailSettlement);
         SettledSequence = Log?.Next(MessageId) ?? 0;
         _settled.TrySetResult(outcome);
-        if (FailSettlement)
+        if (SettleRefused)
         {
             throw new InvalidOperationException($"The lock of message {MessageId} was lost; the broker refused to settle it (test).");
         }
