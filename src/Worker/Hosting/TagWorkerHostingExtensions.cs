@@ -1,13 +1,6 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
-using Serilog;
 using TagWorker.Dispatch;
 using TagWorker.ImApi;
 using TagWorker.Intake;
@@ -62,28 +55,22 @@ public static class TagWorkerHostingExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<TagWorkerService>());
         services.AddHealthChecks()
             .AddCheck<WorkerLivenessHealthCheck>("worker")
-            .AddCheck<CircuitHealthCheck>("im-api-configuration", tags: [ReadyTag]);
+            .AddCheck<CircuitHealthCheck>("im-api-configuration", tags: [ReadyTag])
+            .AddCheck<OutageHealthCheck>("im-api-outage", tags: [ReadyTag]);
 
-        services.AddSerilog((sp, logger) => logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext());
-        services.AddOpenTelemetry().WithMetrics(metrics =>
-        {
-            metrics.AddMeter(TagWorkerMetrics.MeterName).AddHttpClientInstrumentation();
-            if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            {
-                metrics.AddOtlpExporter();
-            }
-        });
+        builder.AddTagWorkerTelemetry();
         return builder;
     }
 
     /// <summary>Dispatch: rate budget per endpoint, retry options, the configuration-fault circuit and the dispatcher.</summary>
     public static IServiceCollection AddDispatch(this IServiceCollection services)
     {
-        services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RetryOptions>, RetryOptionsValidator>();
-        services.AddOptions<CircuitOptions>().BindConfiguration(CircuitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<RetryOptions, RetryOptionsValidator>().BindConfiguration(RetryOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<CircuitOptions, CircuitOptionsValidator>().BindConfiguration(CircuitOptions.SectionName);
         services.AddSingleton<IEndpointRateLimiter, TokenBucketEndpointRateLimiter>();
         services.AddSingleton<ConfigurationFaultCircuit>();
+        services.AddSingleton<OutageCircuit>();
+        services.AddSingleton<HarmlessWriteProbe>();
         services.AddSingleton<RequestDispatcher>();
         return services;
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TagWorker.Contracts;
+using TagWorker.Dispatch;
 using TagWorker.Pipeline;
 using TagWorker.Settlement;
 using TagWorker.Sources;
@@ -19,17 +19,21 @@ namespace TagWorker.Intake;
 /// </summary>
 internal sealed class EventIntake(
     MessageSettler settler,
+    OutageCircuit outage,
     TagWorkerMetrics metrics,
+    TagWorkerActivitySource activities,
+    TimeProvider timeProvider,
     IOptions<ServiceBusSourceOptions> serviceBus,
     ILogger<EventIntake> logger)
 {
     public async ValueTask AcceptAsync(SourceMessage message, PipelineCoordinator coordinator, CancellationToken cancellationToken)
     {
         metrics.MessageReceived();
+        var trace = new MessageTrace(activities.StartMessage(message.MessageId, message.DiagnosticId, message.SessionId), timeProvider.GetTimestamp());
         if (!coordinator.IsAccepting)
         {
             // Intake is winding down; the message goes back untouched (no delivery of it was processed).
-            _ = settler.Settle(message, SettlementDecision.Abandon);
+            _ = settler.Settle(message, SettlementDecision.Abandon, trace);
             return;
         }
 
@@ -40,7 +44,7 @@ internal sealed class EventIntake(
             // applies its broker's length limit.
             var description = parsed.Describe();
             Log.InvalidEvent(logger, message.MessageId, description);
-            _ = settler.Settle(message, SettlementDecision.DeadLetter(DeadLetterReasons.InvalidEvent, description));
+            _ = settler.Settle(message, SettlementDecision.DeadLetter(DeadLetterReasons.InvalidEvent, description), trace);
             return;
         }
 
@@ -50,11 +54,23 @@ internal sealed class EventIntake(
             _ = settler.Settle(message, SettlementDecision.DeadLetter(
                 DeadLetterReasons.WrongSession,
                 string.Create(CultureInfo.InvariantCulture,
-                    $"users[{wrong.Index}]: user '{wrong.Account}' belongs to session partition '{wrong.Partition}' (TagEventPartitioner.SessionIdFor with ServiceBus:PartitionCount {serviceBus.Value.PartitionCount}), but the message's SessionId is '{sessionId}'; publish a segment event split per partition")));
+                    $"users[{wrong.Index}]: user '{wrong.Account}' belongs to session partition '{wrong.Partition}' (TagEventPartitioner.SessionIdFor with ServiceBus:PartitionCount {serviceBus.Value.PartitionCount}), but the message's SessionId is '{sessionId}'; publish a segment event split per partition")), trace);
             return;
         }
 
-        await coordinator.AcceptAsync(message, parsed.Event!, cancellationToken).ConfigureAwait(false);
+        // During an outage the worker takes nothing new: waiting here stops the source receiving (its hand-off waits),
+        // so no message is received only to be abandoned. A full window waits the same way.
+        try
+        {
+            await outage.WhenClosed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await coordinator.AcceptAsync(message, parsed.Event!, trace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The source gives the message back; its span ends here.
+            trace.Span.EndWithSettlement(SettlementOutcomes.Abandoned, "not taken");
+            throw;
+        }
     }
 
     private (int Index, string Account, string Partition)? WrongSession(TagChangeEvent tagEvent, string sessionId)

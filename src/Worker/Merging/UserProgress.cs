@@ -182,6 +182,9 @@ internal sealed class UserProgress(string account)
         return all;
     }
 
+    /// <summary>The messages whose changes the frozen fold (the step on the wire) carries.</summary>
+    public IReadOnlyList<TrackedMessage> FrozenMessages => _frozenMessages;
+
     /// <summary>Every message the user holds, oldest first, without changing anything.</summary>
     public IEnumerable<TrackedMessage> HeldMessagesInOrder() => _frozenMessages.Concat(_solo).Concat(_openMessages);
 

@@ -1,12 +1,10 @@
-using Microsoft.Extensions.Logging;
-
 namespace TagWorker;
 
 /// <summary>Log messages of the ordering and redelivery rules (26xx pipeline, 56xx settlement).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(2601, LogLevel.Information, "Message {MessageId} (sequence {Sequence}) goes back to the source: an earlier message of user {Account} is on its way back")]
-    public static partial void ReturnedBehindEarlier(ILogger logger, string messageId, long sequence, string account);
+    [LoggerMessage(2601, LogLevel.Debug, "Message {MessageId} (sequence {Sequence}) waits for user {Account}: an earlier message of that user is on its way back")]
+    public static partial void ParkedBehindEarlier(ILogger logger, string messageId, long sequence, string account);
 
     [LoggerMessage(2602, LogLevel.Information, "Message {MessageId} (sequence {Sequence}) is a redelivery of changes already applied; completing it without sending")]
     public static partial void RedeliveryRecognised(ILogger logger, string messageId, long sequence);
@@ -28,4 +26,10 @@ internal static partial class Log
 
     [LoggerMessage(5601, LogLevel.Information, "Message {MessageId} was to complete, but an earlier message of one of its users went back to the source; abandoning it so it comes back after that one")]
     public static partial void CompletionDowngraded(ILogger logger, string messageId);
+
+    [LoggerMessage(1601, LogLevel.Error, "Outage of {Endpoint} (last fault {Fault}): its calls are held and intake stops; the next call is let through in {BreakDuration}")]
+    public static partial void OutageOpened(ILogger logger, string endpoint, string fault, TimeSpan breakDuration);
+
+    [LoggerMessage(1602, LogLevel.Information, "{Endpoint} answers again; its outage circuit closed")]
+    public static partial void OutageClosed(ILogger logger, string endpoint);
 }

@@ -1,5 +1,5 @@
+using System.Diagnostics;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TagWorker.Contracts;
 using TagWorker.Dispatch;
@@ -27,9 +27,16 @@ namespace TagWorker.Pipeline;
 /// </summary>
 internal sealed class PipelineCoordinator : IAsyncDisposable
 {
+    /// <summary>Most message spans one call's span links to (a call carries up to 100 users' folds).</summary>
+    private const int MaxLinksPerCall = 32;
+
+    /// <summary>How long a parked message may wait for the return of an older one before intake fences.</summary>
+    internal static readonly TimeSpan MaxParkTime = TimeSpan.FromSeconds(30);
+
     private readonly Channel<PipelineSignal> _signals = Channel.CreateUnbounded<PipelineSignal>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, UserSlot> _slots = new(StringComparer.Ordinal);
     private readonly HashSet<UserSlot> _idleSlots = [];
+    private readonly HashSet<UserSlot> _parkedUsers = [];
     private readonly TaskCompletionSource _fence = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly BatchPlanner _planner;
     private readonly RequestDispatcher _dispatcher;
@@ -38,6 +45,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ITagEventSource? _source;
+    private readonly PipelineStatistics? _statistics;
     private readonly RequestPacker<UserSlot> _packer;
     private readonly HeldWindow _window;
     private readonly Action<ImCommand, List<UserSlot>, string> _send;
@@ -60,6 +68,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         IOptions<PipelineOptions> pipeline,
         TimeProvider timeProvider,
         ILogger<PipelineCoordinator> logger,
+        PipelineStatistics? statistics = null,
         ITagEventSource? source = null)
     {
         _planner = planner;
@@ -69,6 +78,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         _timeProvider = timeProvider;
         _logger = logger;
         _source = source;
+        _statistics = statistics;
         var frequency = timeProvider.TimestampFrequency;
         _packer = new RequestPacker<UserSlot>(
             batching.Value.MaxUsersPerRequest,
@@ -99,11 +109,11 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     /// Waits for room in the window, then hands a valid event to the pipeline. Called by intake; the wait is the
     /// back-pressure that stops the source receiving while the window is full.
     /// </summary>
-    public async ValueTask AcceptAsync(SourceMessage message, TagChangeEvent tagEvent, CancellationToken cancellationToken)
+    public async ValueTask AcceptAsync(SourceMessage message, TagChangeEvent tagEvent, MessageTrace trace, CancellationToken cancellationToken)
     {
         var bytes = message.Body.Length;
         await _window.EnterAsync(bytes, cancellationToken).ConfigureAwait(false);
-        Track(message, tagEvent, bytes);
+        Track(message, tagEvent, bytes, trace);
     }
 
     /// <summary>Hands a valid event to the pipeline without waiting for room (tests; the window still counts it).</summary>
@@ -111,7 +121,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     {
         var bytes = message.Body.Length;
         _window.Enter(bytes);
-        Track(message, tagEvent, bytes);
+        Track(message, tagEvent, bytes, default);
     }
 
     /// <summary>Asks the loop to wind down; <see cref="RunAsync"/> returns once every taken message is settled.</summary>
@@ -147,6 +157,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             }
 
             SendDueRequests();
+            Publish();
             if (_drain is not null && _intakeStopped && Volatile.Read(ref _trackedMessages) == 0 && _packer.InFlight == 0)
             {
                 break;
@@ -162,10 +173,26 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         _hardStop.Dispose();
     }
 
-    private void Track(SourceMessage message, TagChangeEvent tagEvent, long bytes)
+    /// <summary>Hands the gauges their numbers (cheap: no walk over the users).</summary>
+    private void Publish()
+    {
+        if (_statistics is null)
+        {
+            return;
+        }
+
+        _statistics.HeldMessages = _window.Messages;
+        _statistics.PendingUsers = _slots.Count;
+        var oldest = _packer.OldestReadySince;
+        _statistics.OldestPendingSince = oldest == long.MaxValue
+            ? null
+            : _timeProvider.GetUtcNow() - _timeProvider.GetElapsedTime(oldest);
+    }
+
+    private void Track(SourceMessage message, TagChangeEvent tagEvent, long bytes, MessageTrace trace)
     {
         Interlocked.Increment(ref _trackedMessages);
-        var tracked = new TrackedMessage(message, tagEvent, _timeProvider.GetTimestamp(), bytes);
+        var tracked = new TrackedMessage(message, tagEvent, _timeProvider.GetTimestamp(), bytes, trace);
         Post(new PipelineSignal.MessageAccepted(tracked));
     }
 
@@ -192,10 +219,17 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 break;
             case PipelineSignal.IntakeStopped:
                 _intakeStopped = true;
+                if (_drain is not null)
+                {
+                    // Nothing can come back any more in this session: what waits for a return goes back too.
+                    ReturnParked("intake stopped while an earlier message of the same user was on its way back");
+                }
+
                 break;
             case PipelineSignal.Tick:
                 _timerDue = long.MaxValue;
                 SweepIdleSlots();
+                CheckParked();
                 break;
         }
     }
@@ -219,7 +253,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         for (var i = 0; i < slots.Length; i++)
         {
             slots[i] = Slot(users[i]);
-            slots[i].Ledger.Unsettled.Enqueue(message);
+            slots[i].Ledger.AddUnsettled(message);
         }
 
         if (message.Message.LockLost.IsCancellationRequested)
@@ -238,40 +272,29 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             return;
         }
 
-        var actions = new ArrivalAction[slots.Length];
-        var returnBehind = false;
-        for (var i = 0; i < slots.Length; i++)
-        {
-            actions[i] = RedeliveryRules.OnArrival(slots[i].Ledger, message.Sequence);
-            if (actions[i] == ArrivalAction.ReturnBehind && !returnBehind)
-            {
-                returnBehind = true;
-                Log.ReturnedBehindEarlier(_logger, message.Message.MessageId, message.Sequence, users[i]);
-            }
-        }
-
-        if (returnBehind)
-        {
-            message.Return = true;
-            message.LastError = "an earlier message of the same user was on its way back to the source";
-            ReturnUnsent(message, slots);
-            return;
-        }
-
         WatchLock(message);
         var now = _timeProvider.GetTimestamp();
         var skipped = 0;
         for (var i = 0; i < slots.Length; i++)
         {
-            if (actions[i] == ArrivalAction.AlreadyApplied)
+            var slot = slots[i];
+            switch (RedeliveryRules.OnArrival(slot.Ledger, message.Sequence))
             {
-                skipped++;
-                message.Unresolved--;
-                continue;
+                case ArrivalAction.AlreadyApplied:
+                    skipped++;
+                    message.Unresolved--;
+                    break;
+                case ArrivalAction.Park:
+                    Park(slot, message, now);
+                    continue;
+                default:
+                    slot.Progress.Fold(message, message.Event, now);
+                    _packer.Update(slot);
+                    break;
             }
 
-            slots[i].Progress.Fold(message, message.Event, now);
-            _packer.Update(slots[i]);
+            // This may have been the return the user's parked messages waited for.
+            Unpark(slot, now);
         }
 
         if (skipped == slots.Length && slots.Length > 0)
@@ -283,6 +306,73 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         {
             TrySettle(message);
         }
+    }
+
+    private void Park(UserSlot slot, TrackedMessage message, long now)
+    {
+        if (slot.Ledger.Parked.Count == 0)
+        {
+            slot.Ledger.ParkedSince = now;
+        }
+
+        slot.Ledger.Parked[message.Sequence] = message;
+        _parkedUsers.Add(slot);
+        Log.ParkedBehindEarlier(_logger, message.Message.MessageId, message.Sequence, slot.Account);
+    }
+
+    /// <summary>Lets the user's parked messages go on, in order, as far as nothing older is still on its way back.</summary>
+    private void Unpark(UserSlot slot, long now)
+    {
+        var ledger = slot.Ledger;
+        var released = false;
+        while (RedeliveryRules.NextUnparked(ledger) is { } sequence)
+        {
+            var message = ledger.Parked[sequence];
+            ledger.Parked.Remove(sequence);
+            released = true;
+            if (RedeliveryRules.Admit(ledger, sequence) == ArrivalAction.AlreadyApplied)
+            {
+                ResolveOne(message);
+                continue;
+            }
+
+            slot.Progress.Fold(message, message.Event, now);
+        }
+
+        if (released)
+        {
+            ledger.ParkedSince = ledger.Parked.Count == 0 ? 0 : now;
+            if (ledger.Parked.Count == 0)
+            {
+                _parkedUsers.Remove(slot);
+            }
+
+            _packer.Update(slot);
+        }
+    }
+
+    /// <summary>Gives every parked message back to the source (in sequence order, through settlement order).</summary>
+    private void ReturnParked(string reason)
+    {
+        foreach (var slot in _parkedUsers.ToArray())
+        {
+            foreach (var message in slot.Ledger.Parked.Values.ToArray())
+            {
+                if (!message.Return && !message.Lost)
+                {
+                    message.Return = true;
+                    message.LastError ??= reason;
+                }
+
+                ResolveOne(message);
+            }
+
+            slot.Ledger.Parked.Clear();
+            slot.Ledger.ParkedSince = 0;
+            RemoveIfIdle(slot);
+        }
+
+        _parkedUsers.Clear();
     }
 
     /// <summary>A message none of whose changes will be sent now: every user of it treats it as returned.</summary>
@@ -318,9 +408,9 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         var now = _timeProvider.GetTimestamp();
         var hold = _drain is null && _source is { BacklogWaiting: true } && !_window.IsFull;
         var nextDue = _packer.PackDue(now, new PackingConditions(Draining: _drain is not null, HoldOpenFolds: hold), _send);
-        if (hold)
+        if (hold || _parkedUsers.Count > 0)
         {
-            // The backlog may end without a signal: look again soon.
+            // The backlog may end without a signal, and parked messages are checked by the tick: look again soon.
             nextDue = Math.Min(nextDue, now + _backlogPollTicks);
         }
 
@@ -334,11 +424,13 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     private void Send(ImCommand command, List<UserSlot> slots, string trigger)
     {
         var users = new List<UserTags>(slots.Count);
+        List<ActivityLink>? links = null;
         foreach (var slot in slots)
         {
             if (slot.Progress.TakeStep(_planner) is { } step)
             {
                 users.Add(new UserTags(slot.Account, step.Tags));
+                LinkMessages(slot, ref links);
             }
             else
             {
@@ -350,15 +442,35 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
         _metrics.RequestFormed(command, trigger);
         var request = new TagRequest(command, users);
-        _ = SendAsync(request);
+        _ = SendAsync(request, links);
     }
 
-    private async Task SendAsync(TagRequest request)
+    /// <summary>Links the call's span to the spans of the messages whose changes it carries (a bounded number).</summary>
+    private static void LinkMessages(UserSlot slot, ref List<ActivityLink>? links)
+    {
+        foreach (var message in slot.Progress.FrozenMessages)
+        {
+            if (message.Trace.Span is not { } span)
+            {
+                continue;
+            }
+
+            links ??= [];
+            if (links.Count >= MaxLinksPerCall)
+            {
+                return;
+            }
+
+            links.Add(new ActivityLink(span.Context));
+        }
+    }
+
+    private async Task SendAsync(TagRequest request, List<ActivityLink>? links)
     {
         IReadOnlyList<UserOutcome> outcomes;
         try
         {
-            outcomes = await _dispatcher.DispatchAsync(request, _hardStop.Token).ConfigureAwait(false);
+            outcomes = await _dispatcher.DispatchAsync(request, links, _hardStop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
         {
@@ -525,6 +637,11 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         foreach (var account in message.Users)
         {
             var slot = Slot(account);
+            if (slot.Ledger.Parked.Remove(message.Sequence))
+            {
+                ResolveOne(message);
+            }
+
             RedeliveryRules.OnOwnershipLost(slot.Ledger);
             RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
             if (slot.Progress.InFlight)
@@ -568,6 +685,8 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             return;
         }
 
+        ReturnParked("shutting down before the change could be sent");
+
         // Users with a request on the wire give their changes back when it resolves; the others give them back now.
         foreach (var slot in _slots.Values.ToArray())
         {
@@ -602,6 +721,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             {
                 // Never settled: the lock is gone. Later messages of its users must not complete ahead of its return.
                 settlement = Task.FromResult(SettleResult.Failed);
+                message.Trace.Span.EndWithSettlement("lock_lost");
             }
             else
             {
@@ -615,7 +735,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 }
 
                 var decision = Decide(message, earlierOut);
-                settlement = _settler.SettleAfter(predecessors.ToArray(), message.Message, decision);
+                settlement = _settler.SettleAfter(predecessors.ToArray(), message.Message, decision, message.Trace);
                 ObserveSettlement(message, settlement);
             }
 
@@ -630,9 +750,9 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                     RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
                 }
 
-                slot.Ledger.Unsettled.Dequeue();
+                slot.Ledger.Unsettled.RemoveFirst();
                 slot.Ledger.LastSettlement = settlement;
-                if (slot.Ledger.Unsettled.TryPeek(out var next))
+                if (slot.Ledger.Oldest is { } next)
                 {
                     work.Push(next);
                 }
@@ -703,7 +823,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     {
         foreach (var account in message.Users)
         {
-            if (!ReferenceEquals(_slots[account].Ledger.Unsettled.Peek(), message))
+            if (!ReferenceEquals(_slots[account].Ledger.Oldest, message))
             {
                 return false;
             }
@@ -714,7 +834,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
     private void RemoveIfIdle(UserSlot slot)
     {
-        if (!slot.Progress.IsIdle || slot.Progress.InFlight || slot.Ledger.Unsettled.Count > 0 || slot.Ledger.Returned.Count > 0)
+        if (!slot.Progress.IsIdle || slot.Progress.InFlight || slot.Ledger.Unsettled.Count > 0 || slot.Ledger.Returned.Count > 0 || slot.Ledger.Parked.Count > 0)
         {
             return;
         }
@@ -729,6 +849,29 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         else
         {
             _idleSlots.Add(slot);
+        }
+    }
+
+    /// <summary>
+    /// A return that has not come back within <see cref="MaxParkTime"/> is not coming soon (its settle may have failed
+    /// and its lock not yet expired, or the broker dead-lettered it at its delivery limit): the source fences, and the
+    /// drain gives the parked messages back in order.
+    /// </summary>
+    private void CheckParked()
+    {
+        if (_parkedUsers.Count == 0)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetTimestamp();
+        foreach (var slot in _parkedUsers)
+        {
+            if (_timeProvider.GetElapsedTime(slot.Ledger.ParkedSince, now) >= MaxParkTime)
+            {
+                RequestFence();
+                return;
+            }
         }
     }
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace TagWorker.Pipeline;
 
 /// <summary>Registers the pipeline's settings (<see cref="PipelineOptions"/>, section <c>Pipeline</c>), validated at start-up.</summary>

@@ -1,5 +1,6 @@
 using TagWorker.Contracts;
 using TagWorker.Dispatch;
+using TagWorker.Settlement;
 using TagWorker.Sources;
 
 namespace TagWorker.Pipeline;
@@ -8,7 +9,7 @@ namespace TagWorker.Pipeline;
 /// A valid message in the pipeline: its event, how many of its users are still unresolved, and what happened to
 /// the resolved ones. Owned by the coordinator's loop (not thread-safe).
 /// </summary>
-internal sealed class TrackedMessage(SourceMessage message, TagChangeEvent tagEvent, long arrivedAt, long bytes)
+internal sealed class TrackedMessage(SourceMessage message, TagChangeEvent tagEvent, long arrivedAt, long bytes, MessageTrace trace = default)
 {
     public SourceMessage Message { get; } = message;
 
@@ -21,6 +22,9 @@ internal sealed class TrackedMessage(SourceMessage message, TagChangeEvent tagEv
 
     /// <summary>When the message reached the coordinator (TimeProvider timestamp).</summary>
     public long ArrivedAt { get; } = arrivedAt;
+
+    /// <summary>The message's processing span and intake time.</summary>
+    public MessageTrace Trace { get; } = trace;
 
     /// <summary>What the message counts against the pipeline's byte bound.</summary>
     public long Bytes { get; } = bytes;

@@ -26,6 +26,21 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
     /// <summary>Requests on the wire, across endpoints.</summary>
     public int InFlight { get; private set; }
 
+    /// <summary>When the oldest change waiting on a ready list arrived (<see cref="long.MaxValue"/> when none waits).</summary>
+    public long OldestReadySince
+    {
+        get
+        {
+            var oldest = long.MaxValue;
+            foreach (var lists in _lists)
+            {
+                oldest = Math.Min(oldest, Oldest(lists, 0));
+            }
+
+            return oldest;
+        }
+    }
+
     /// <summary>Puts the user on the ready list its next step is for, or on none.</summary>
     public void Update(T item)
     {

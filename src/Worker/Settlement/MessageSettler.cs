@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using TagWorker.Sources;
 using TagWorker.Telemetry;
 
@@ -12,23 +11,23 @@ namespace TagWorker.Settlement;
 /// would let the earlier one land on top of it. Settling is never cancelled by shutdown (as in the Service Bus SDK's
 /// own processor): a settle in progress must be able to finish.
 /// </summary>
-internal sealed class MessageSettler(TagWorkerMetrics metrics, ILogger<MessageSettler> logger)
+internal sealed class MessageSettler(TagWorkerMetrics metrics, TimeProvider timeProvider, ILogger<MessageSettler> logger)
 {
     private readonly object _gate = new();
     private readonly HashSet<Task> _running = [];
 
     /// <summary>Settles <paramref name="message"/> once <paramref name="predecessors"/> are done. The task never faults.</summary>
-    public Task<SettleResult> SettleAfter(IReadOnlyCollection<Task<SettleResult>> predecessors, SourceMessage message, SettlementDecision decision)
+    public Task<SettleResult> SettleAfter(IReadOnlyCollection<Task<SettleResult>> predecessors, SourceMessage message, SettlementDecision decision, MessageTrace trace = default)
     {
         var task = predecessors.Count == 0 || predecessors.All(static t => t.IsCompleted)
-            ? SettleAsync(Adjust(predecessors, message, decision), message)
-            : SettleWhenAsync(predecessors, message, decision);
+            ? SettleAsync(Adjust(predecessors, message, decision), message, trace)
+            : SettleWhenAsync(predecessors, message, decision, trace);
         Track(task);
         return task;
     }
 
     /// <summary>Settles a message that no other message of its users waits for (intake's dead-letters).</summary>
-    public Task<SettleResult> Settle(SourceMessage message, SettlementDecision decision) => SettleAfter([], message, decision);
+    public Task<SettleResult> Settle(SourceMessage message, SettlementDecision decision, MessageTrace trace = default) => SettleAfter([], message, decision, trace);
 
     /// <summary>Waits for every settlement started so far.</summary>
     public Task WhenAllSettledAsync()
@@ -39,10 +38,10 @@ internal sealed class MessageSettler(TagWorkerMetrics metrics, ILogger<MessageSe
         }
     }
 
-    private async Task<SettleResult> SettleWhenAsync(IReadOnlyCollection<Task<SettleResult>> predecessors, SourceMessage message, SettlementDecision decision)
+    private async Task<SettleResult> SettleWhenAsync(IReadOnlyCollection<Task<SettleResult>> predecessors, SourceMessage message, SettlementDecision decision, MessageTrace trace)
     {
         await Task.WhenAll(predecessors).ConfigureAwait(false);
-        return await SettleAsync(Adjust(predecessors, message, decision), message).ConfigureAwait(false);
+        return await SettleAsync(Adjust(predecessors, message, decision), message, trace).ConfigureAwait(false);
     }
 
     private (SettlementDecision Decision, bool Downgraded) Adjust(IReadOnlyCollection<Task<SettleResult>> predecessors, SourceMessage message, SettlementDecision decision)
@@ -56,33 +55,46 @@ internal sealed class MessageSettler(TagWorkerMetrics metrics, ILogger<MessageSe
         return (SettlementDecision.AbandonWith("an earlier message of the same user went back to the source"), true);
     }
 
-    private async Task<SettleResult> SettleAsync((SettlementDecision Decision, bool Downgraded) settlement, SourceMessage message)
+    private async Task<SettleResult> SettleAsync((SettlementDecision Decision, bool Downgraded) settlement, SourceMessage message, MessageTrace trace)
     {
         var decision = settlement.Decision;
+        var (operation, outcome) = decision.Kind switch
+        {
+            SettlementKind.Complete => (MessagingAttributes.Operations.Complete, SettlementOutcomes.Completed),
+            SettlementKind.DeadLetter => (MessagingAttributes.Operations.DeadLetter, SettlementOutcomes.DeadLettered),
+            _ => (MessagingAttributes.Operations.Abandon, SettlementOutcomes.Abandoned),
+        };
+        var started = timeProvider.GetTimestamp();
         try
         {
             switch (decision.Kind)
             {
                 case SettlementKind.Complete:
                     await message.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-                    metrics.MessageSettled(SettlementOutcomes.Completed, null);
-                    return SettleResult.Settled;
+                    break;
                 case SettlementKind.DeadLetter:
                     Log.DeadLettered(logger, message.MessageId, decision.Reason!, decision.Description ?? string.Empty);
                     await message.DeadLetterAsync(new DeadLetterDetails(decision.Reason!, decision.Description ?? string.Empty, decision.FailedUsers), CancellationToken.None).ConfigureAwait(false);
-                    metrics.MessageSettled(SettlementOutcomes.DeadLettered, decision.Reason);
-                    return SettleResult.Settled;
+                    break;
                 default:
                     await message.AbandonAsync(decision.LastError, CancellationToken.None).ConfigureAwait(false);
-                    metrics.MessageSettled(SettlementOutcomes.Abandoned, null);
-                    return settlement.Downgraded ? SettleResult.Downgraded : SettleResult.Returned;
+                    break;
             }
+
+            metrics.SettleOperationCompleted(operation, timeProvider.GetElapsedTime(started));
+            metrics.MessageSettled(outcome, decision.Reason, trace.StartedAt == 0 ? TimeSpan.Zero : timeProvider.GetElapsedTime(trace.StartedAt));
+            trace.Span.EndWithSettlement(outcome, decision.Reason);
+            return decision.Kind == SettlementKind.Abandon
+                ? (settlement.Downgraded ? SettleResult.Downgraded : SettleResult.Returned)
+                : SettleResult.Settled;
         }
 #pragma warning disable CA1031 // A failed settle (lock lost, broker down) must not stop the pipeline: the source redelivers, and the caller hears of it.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             Log.SettleFailed(logger, message.MessageId, decision.Kind.ToString(), exception);
+            metrics.SettleOperationCompleted(operation, timeProvider.GetElapsedTime(started), exception);
+            trace.Span.EndWithSettlement("settle_failed", exception.GetType().Name);
             return SettleResult.Failed;
         }
     }

@@ -9,16 +9,18 @@ internal enum ArrivalAction
     /// <summary>It is a redelivery of a change already applied in order: resolve it as applied without sending.</summary>
     AlreadyApplied,
 
-    /// <summary>An earlier message of the user is on its way back: this one must go back too, unsent.</summary>
-    ReturnBehind,
+    /// <summary>An older message of the user is on its way back: this one waits (parked) until it is back.</summary>
+    Park,
 }
 
 /// <summary>
-/// The redelivery rules, as a pure function of a user's ledger (property-tested against a model): a user's changes
-/// are applied in queue order even when the broker hands some messages back out of order.
+/// The redelivery rules, as pure functions of a user's ledger (property-tested against a model): a user's changes
+/// are applied in queue order even when the broker hands some messages back after newer ones.
 /// <list type="bullet">
 /// <item>While messages of the user are on their way back, only the oldest of them (or anything older) may go on;
-/// a newer one returns too, so the broker delivers them again in order.</item>
+/// a newer one is parked, unsent, until they are back. Parking instead of returning it too means no delivery is
+/// spent on it: returning would spread (every user of a segment event would wait in turn) and could push valid
+/// messages into the broker's MaxDeliveryCount.</item>
 /// <item>A message at or below the watermark was applied already, in order: replaying it would be harmless but
 /// costs a call, so it resolves as applied.</item>
 /// </list>
@@ -33,8 +35,7 @@ internal static class RedeliveryRules
             var oldest = ledger.Returned.Min;
             if (sequence > oldest)
             {
-                ledger.Returned.Add(sequence);
-                return ArrivalAction.ReturnBehind;
+                return ArrivalAction.Park;
             }
 
             // The oldest returned message is back (or an even older one): the order the broker keeps from here on
@@ -43,8 +44,27 @@ internal static class RedeliveryRules
             ledger.RestartOrder();
         }
 
-        return sequence <= ledger.Watermark ? ArrivalAction.AlreadyApplied : ArrivalAction.Fold;
+        return Admit(ledger, sequence);
     }
+
+    /// <summary>
+    /// The next parked message that may go on now (older than every message still on its way back), or null. The
+    /// caller folds it (or resolves it as applied, per <see cref="Admit"/>).
+    /// </summary>
+    public static long? NextUnparked(UserLedger ledger)
+    {
+        if (ledger.Parked.Count == 0)
+        {
+            return null;
+        }
+
+        var first = ledger.Parked.Keys.First();
+        return ledger.Returned.Count == 0 || first < ledger.Returned.Min ? first : null;
+    }
+
+    /// <summary>Whether a message that may go on carries something new for this user.</summary>
+    public static ArrivalAction Admit(UserLedger ledger, long sequence) =>
+        sequence <= ledger.Watermark ? ArrivalAction.AlreadyApplied : ArrivalAction.Fold;
 
     /// <summary>The user's change from the message with <paramref name="sequence"/> was applied (in order).</summary>
     public static void OnApplied(UserLedger ledger, long sequence)

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace TagWorker;
 
 /// <summary>The pipeline's log messages, with stable event ids (1xxx dispatch, 2xxx pipeline, 5xxx settlement, 4xxx hosting).</summary>

@@ -1,6 +1,5 @@
 using TagWorker.Dispatch;
 using TagWorker.ImApi;
-using TagWorker.Settlement;
 using TagWorker.Tests.TestDoubles;
 
 namespace TagWorker.Tests.Dispatch;

@@ -57,6 +57,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
         services.AddSingleton<IImTagClient>(Api);
         services.AddSingleton<IEndpointRateLimiter, UnlimitedRateLimiter>();
         services.AddSingleton<TagWorkerMetrics>();
+        services.AddSingleton<TagWorkerActivitySource>();
+        services.AddSingleton<PipelineStatistics>();
         services.AddSingleton<MessageSettler>();
         services.AddSingleton<EventIntake>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
