@@ -24,11 +24,11 @@ public sealed class PipelineWindowTests
         using var first = new RecordingSourceMessage("m1", []);
         using var second = new RecordingSourceMessage("m2", []);
         using var third = new RecordingSourceMessage("m3", []);
-        await coordinator.AcceptAsync(first, Add("e1", ["a"], "x"), Ct);
+        await coordinator.AcceptAsync(first, Add("e1", ["a"], "x"), default, Ct);
         await held.WaitAsync(Wait, Ct);
-        await coordinator.AcceptAsync(second, Add("e2", ["a"], "y"), Ct);
+        await coordinator.AcceptAsync(second, Add("e2", ["a"], "y"), default, Ct);
 
-        var waiting = coordinator.AcceptAsync(third, Add("e3", ["b"], "z"), Ct).AsTask();
+        var waiting = coordinator.AcceptAsync(third, Add("e3", ["b"], "z"), default, Ct).AsTask();
 
         // Nothing can settle while a's call is held, so the third message cannot have got in.
         Assert.False(waiting.IsCompleted);
@@ -51,9 +51,9 @@ public sealed class PipelineWindowTests
         using var next = new RecordingSourceMessage("m2", new byte[10]);
 
         // Larger than the whole bound, but the window is empty: it goes in, or it could never be taken.
-        await coordinator.AcceptAsync(huge, Add("e1", ["a"], "x"), Ct).AsTask().WaitAsync(Wait, Ct);
+        await coordinator.AcceptAsync(huge, Add("e1", ["a"], "x"), default, Ct).AsTask().WaitAsync(Wait, Ct);
         await held.WaitAsync(Wait, Ct);
-        var waiting = coordinator.AcceptAsync(next, Add("e2", ["b"], "y"), Ct).AsTask();
+        var waiting = coordinator.AcceptAsync(next, Add("e2", ["b"], "y"), default, Ct).AsTask();
 
         Assert.False(waiting.IsCompleted);
         harness.Api.Release("a");
@@ -71,11 +71,11 @@ public sealed class PipelineWindowTests
         var held = harness.Api.Hold("a");
         using var first = new RecordingSourceMessage("m1", []);
         using var second = new RecordingSourceMessage("m2", []);
-        await coordinator.AcceptAsync(first, Add("e1", ["a"], "x"), Ct);
+        await coordinator.AcceptAsync(first, Add("e1", ["a"], "x"), default, Ct);
         await held.WaitAsync(Wait, Ct);
         using var stop = new CancellationTokenSource();
 
-        var waiting = coordinator.AcceptAsync(second, Add("e2", ["b"], "y"), stop.Token).AsTask();
+        var waiting = coordinator.AcceptAsync(second, Add("e2", ["b"], "y"), default, stop.Token).AsTask();
         await stop.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(Wait, Ct));

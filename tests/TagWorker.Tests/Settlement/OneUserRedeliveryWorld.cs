@@ -1,4 +1,7 @@
+using TagWorker.Contracts;
+using TagWorker.Pipeline;
 using TagWorker.Settlement;
+using TagWorker.Tests.TestDoubles;
 
 namespace TagWorker.Tests.Settlement;
 
@@ -93,6 +96,9 @@ internal sealed class OneUserRedeliveryWorld
         Applied,
         AlreadyApplied,
         Unsent,
+
+        /// <summary>Held unsent behind an older message on its way back; like a fold, it does not settle yet.</summary>
+        Parked,
     }
 
     /// <summary>Sequence numbers in the order the API applied them (a redelivery applied again appears again).</summary>
@@ -181,7 +187,13 @@ internal sealed class OneUserRedeliveryWorld
             }
             else
             {
-                // Nothing to do and not done: only a fence or a restart could free what is locked.
+                // Nothing to do and not done: only a fence or a restart could free what is locked (the coordinator's
+                // CheckParked fences when messages stay parked too long).
+                if (_ledger.Parked.Count > 0 && !_sessions)
+                {
+                    _fenceRequested = true;
+                }
+
                 Restart();
                 if (!CanDeliver && !AllCompleted && _unsettled.Count == 0)
                 {
@@ -221,10 +233,9 @@ internal sealed class OneUserRedeliveryWorld
         _trace.Add($"deliver {sequence}: {action} (watermark {_ledger.Watermark}, returned [{string.Join(',', _ledger.Returned)}])");
         switch (action)
         {
-            case ArrivalAction.ReturnBehind:
-                delivery.Part = Part.Unsent;
-                delivery.Return = true;
-                RedeliveryRules.OnReturned(_ledger, sequence);
+            case ArrivalAction.Park:
+                delivery.Part = Part.Parked;
+                _ledger.Parked[sequence] = Tracked(sequence);
                 break;
             case ArrivalAction.AlreadyApplied:
                 AssertAppliedInOrderUpTo(sequence, $"AlreadyApplied for {sequence}");
@@ -235,7 +246,42 @@ internal sealed class OneUserRedeliveryWorld
                 break;
         }
 
-        _unsettled.Add(delivery);
+        // The coordinator keeps a user's unsettled messages in sequence order: a redelivery goes back to its place,
+        // ahead of newer ones parked behind it.
+        var at = _unsettled.FindIndex(d => d.Sequence > sequence);
+        _unsettled.Insert(at < 0 ? _unsettled.Count : at, delivery);
+        if (action != ArrivalAction.Park)
+        {
+            Unpark();
+        }
+    }
+
+    /// <summary>The coordinator's Unpark: parked messages go on, in order, as far as nothing older is still out.</summary>
+    private void Unpark()
+    {
+        while (RedeliveryRules.NextUnparked(_ledger) is { } sequence)
+        {
+            _ledger.Parked.Remove(sequence);
+            var delivery = _unsettled.First(d => d.Sequence == sequence && d.Part == Part.Parked);
+            if (RedeliveryRules.Admit(_ledger, sequence) == ArrivalAction.AlreadyApplied)
+            {
+                AssertAppliedInOrderUpTo(sequence, $"AlreadyApplied for parked {sequence}");
+                delivery.Part = Part.AlreadyApplied;
+            }
+            else
+            {
+                delivery.Part = Part.Folded;
+            }
+
+            _trace.Add($"unpark {sequence}: {delivery.Part}");
+        }
+    }
+
+    /// <summary>The ledger only keeps the parked message to hand it on; the model needs no more than a placeholder.</summary>
+    private static TrackedMessage Tracked(long sequence)
+    {
+        var tagEvent = new TagChangeEvent(1, $"e{sequence}", DateTimeOffset.UnixEpoch, TagOperation.Add, ["u"], ["t"]);
+        return new TrackedMessage(new RecordingSourceMessage($"m{sequence}", []), tagEvent, 0, 0);
     }
 
     private void Apply(int count)
@@ -315,6 +361,11 @@ internal sealed class OneUserRedeliveryWorld
 
         _trace.Add($"lock lost {delivery.Sequence}");
         delivery.Lost = true;
+        if (_ledger.Parked.Remove(delivery.Sequence))
+        {
+            delivery.Part = Part.Unsent;
+        }
+
         _broker[delivery.Sequence] = BrokerState.LockedOut;
         RedeliveryRules.OnOwnershipLost(_ledger);
         RedeliveryRules.OnReturned(_ledger, delivery.Sequence);
@@ -342,7 +393,7 @@ internal sealed class OneUserRedeliveryWorld
     /// <summary>The coordinator's TrySettle: the oldest held message settles once resolved, then the next.</summary>
     private void SettleInOrder()
     {
-        while (_unsettled.Count > 0 && _unsettled[0].Part != Part.Folded && !_unsettled[0].Blocked)
+        while (_unsettled.Count > 0 && _unsettled[0].Part is not (Part.Folded or Part.Parked) && !_unsettled[0].Blocked)
         {
             var delivery = _unsettled[0];
             _unsettled.RemoveAt(0);
@@ -433,6 +484,7 @@ internal sealed class OneUserRedeliveryWorld
             _trace.Add("fence: drain, wait out the locks, new coordinator");
             _unsettled.ForEach(static d => d.Blocked = false);
             Apply(int.MaxValue);
+            ReturnParked();
             SettleInOrder();
             ProcessReports();
             Release();
@@ -448,6 +500,18 @@ internal sealed class OneUserRedeliveryWorld
             Release();
             _sessionLost = false;
         }
+    }
+
+    /// <summary>The coordinator's ReturnParked on a drain: parked messages go back unsent, in order.</summary>
+    private void ReturnParked()
+    {
+        foreach (var delivery in _unsettled.Where(static d => d.Part == Part.Parked))
+        {
+            delivery.Part = Part.Unsent;
+            delivery.Return = !delivery.Lost;
+        }
+
+        _ledger.Parked.Clear();
     }
 
     private void Crash()

@@ -172,7 +172,7 @@ internal sealed class SimulatedBroker
                 continue;
             }
 
-            await coordinator.AcceptAsync(delivery, _queue[(int)delivery.SequenceNumber].Event, CancellationToken.None).AsTask().WaitAsync(wait);
+            await coordinator.AcceptAsync(delivery, _queue[(int)delivery.SequenceNumber].Event, default, CancellationToken.None).AsTask().WaitAsync(wait);
         }
     }
 
