@@ -208,8 +208,8 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             case PipelineSignal.CallResolved resolved:
                 OnCallResolved(resolved.Request, resolved.Outcomes);
                 break;
-            case PipelineSignal.SettlementBroke broke:
-                OnSettlementBroke(broke.Message, broke.Result);
+            case PipelineSignal.SettlementReported reported:
+                OnSettlementReported(reported.Message, reported.Result);
                 break;
             case PipelineSignal.LockLost lost:
                 OnLockLost(lost.Message);
@@ -258,9 +258,16 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
         if (message.Message.LockLost.IsCancellationRequested)
         {
-            // Its lock went while it waited for intake: the broker delivers it again, to whoever holds it then.
+            // Its lock went while it waited for intake: the broker delivers it again, to whoever holds it then — but
+            // only once the lock expires, so without sessions intake must fence as for any lost lock, or the user's
+            // later messages would wait (parked) behind it until the park times out.
             message.Lost = true;
             ReturnUnsent(message, slots);
+            if (message.Message.SessionId is null)
+            {
+                RequestFence();
+            }
+
             return;
         }
 
@@ -610,11 +617,23 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         }
     }
 
-    private void OnSettlementBroke(TrackedMessage message, SettleResult result)
+    private void OnSettlementReported(TrackedMessage message, SettleResult result)
     {
+        var broke = result is SettleResult.Failed or SettleResult.Downgraded;
         foreach (var account in message.Users)
         {
-            RedeliveryRules.OnReturned(Slot(account).Ledger, message.Sequence);
+            if (!_slots.TryGetValue(account, out var slot))
+            {
+                continue;
+            }
+
+            // A report for a delivery that has come back since says nothing the new delivery does not.
+            if (RedeliveryRules.OnSettleReported(slot.Ledger, message) && broke)
+            {
+                RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
+            }
+
+            RemoveIfIdle(slot);
         }
 
         if (result == SettleResult.Failed && !message.Lost && message.Message.SessionId is null)
@@ -735,7 +754,13 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 }
 
                 var decision = Decide(message, earlierOut);
+                foreach (var account in message.Users)
+                {
+                    RedeliveryRules.OnSettleStarted(_slots[account].Ledger, message);
+                }
+
                 settlement = _settler.SettleAfter(predecessors.ToArray(), message.Message, decision, message.Trace);
+                message.Settlement = settlement;
                 ObserveSettlement(message, settlement);
             }
 
@@ -792,7 +817,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     {
         if (settlement.IsCompleted)
         {
-            Report(settlement.Result);
+            Post(new PipelineSignal.SettlementReported(message, settlement.Result));
             return;
         }
 
@@ -800,23 +825,12 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             static (task, state) =>
             {
                 var (self, tracked) = ((PipelineCoordinator, TrackedMessage))state!;
-                if (task.Result is SettleResult.Failed or SettleResult.Downgraded)
-                {
-                    self.Post(new PipelineSignal.SettlementBroke(tracked, task.Result));
-                }
+                self.Post(new PipelineSignal.SettlementReported(tracked, task.Result));
             },
             (this, message),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
-
-        void Report(SettleResult result)
-        {
-            if (result is SettleResult.Failed or SettleResult.Downgraded)
-            {
-                Post(new PipelineSignal.SettlementBroke(message, result));
-            }
-        }
     }
 
     private bool IsOldestOfItsUsers(TrackedMessage message)
@@ -834,7 +848,9 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
     private void RemoveIfIdle(UserSlot slot)
     {
-        if (!slot.Progress.IsIdle || slot.Progress.InFlight || slot.Ledger.Unsettled.Count > 0 || slot.Ledger.Returned.Count > 0 || slot.Ledger.Parked.Count > 0)
+        // A settlement whose outcome is not handled yet may still be refused: its report must find this ledger (and
+        // its watermark), not a fresh one.
+        if (!slot.Progress.IsIdle || slot.Progress.InFlight || slot.Ledger.Unsettled.Count > 0 || slot.Ledger.Returned.Count > 0 || slot.Ledger.Parked.Count > 0 || slot.Ledger.Settling.Count > 0)
         {
             return;
         }

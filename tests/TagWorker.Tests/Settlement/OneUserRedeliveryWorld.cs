@@ -235,7 +235,7 @@ internal sealed class OneUserRedeliveryWorld
         {
             case ArrivalAction.Park:
                 delivery.Part = Part.Parked;
-                _ledger.Parked[sequence] = Tracked(sequence);
+                _ledger.Parked[sequence] = delivery.Tracked;
                 break;
             case ArrivalAction.AlreadyApplied:
                 AssertAppliedInOrderUpTo(sequence, $"AlreadyApplied for {sequence}");
@@ -277,12 +277,6 @@ internal sealed class OneUserRedeliveryWorld
         }
     }
 
-    /// <summary>The ledger only keeps the parked message to hand it on; the model needs no more than a placeholder.</summary>
-    private static TrackedMessage Tracked(long sequence)
-    {
-        var tagEvent = new TagChangeEvent(1, $"e{sequence}", DateTimeOffset.UnixEpoch, TagOperation.Add, ["u"], ["t"]);
-        return new TrackedMessage(new RecordingSourceMessage($"m{sequence}", []), tagEvent, 0, 0);
-    }
 
     private void Apply(int count)
     {
@@ -448,10 +442,9 @@ internal sealed class OneUserRedeliveryWorld
                     _trace.Add($"{delivery.Sequence} abandoned");
                 }
 
-                if (result is SettleResult.Failed or SettleResult.Downgraded)
-                {
-                    _reports.Enqueue((delivery, result));
-                }
+                delivery.Tracked.Settlement = Task.FromResult(result);
+                RedeliveryRules.OnSettleStarted(_ledger, delivery.Tracked);
+                _reports.Enqueue((delivery, result));
             }
 
             if (delivery.Return || delivery.Lost)
@@ -468,6 +461,11 @@ internal sealed class OneUserRedeliveryWorld
     {
         while (_reports.TryDequeue(out var report))
         {
+            if (!RedeliveryRules.OnSettleReported(_ledger, report.Delivery.Tracked) || report.Result is not (SettleResult.Failed or SettleResult.Downgraded))
+            {
+                continue;
+            }
+
             RedeliveryRules.OnReturned(_ledger, report.Delivery.Sequence);
             if (report.Result == SettleResult.Failed && !report.Delivery.Lost && !_sessions)
             {
@@ -572,6 +570,13 @@ internal sealed class OneUserRedeliveryWorld
     private sealed class Delivery(long sequence)
     {
         public long Sequence { get; } = sequence;
+
+        /// <summary>The coordinator's view of this delivery, for the ledger's parked messages and settlements in progress.</summary>
+        public TrackedMessage Tracked { get; } = new(
+            new RecordingSourceMessage($"m{sequence}", [], sequenceNumber: sequence),
+            new TagChangeEvent(1, $"e{sequence}", DateTimeOffset.UnixEpoch, TagOperation.Add, ["u"], ["t"]),
+            0,
+            0);
 
         public Part Part { get; set; }
 
