@@ -285,6 +285,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         for (var i = 0; i < slots.Length; i++)
         {
             var slot = slots[i];
+            var backInOrder = RedeliveryRules.IsBackInOrder(slot.Ledger, message.Sequence);
             switch (RedeliveryRules.OnArrival(slot.Ledger, message.Sequence))
             {
                 case ArrivalAction.AlreadyApplied:
@@ -298,6 +299,11 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                     slot.Progress.Fold(message, message.Event, now);
                     _packer.Update(slot);
                     break;
+            }
+
+            if (backInOrder)
+            {
+                ReturnOvertaken(slot.Ledger, message);
             }
 
             // This may have been the return the user's parked messages waited for.
@@ -325,6 +331,29 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         slot.Ledger.Parked[message.Sequence] = message;
         _parkedUsers.Add(slot);
         Log.ParkedBehindEarlier(_logger, message.Message.MessageId, message.Sequence, slot.Account);
+    }
+
+    /// <summary>
+    /// <paramref name="arrived"/> came back after newer messages of the same user were folded (and perhaps applied)
+    /// before it went back: they go back too, so that the broker delivers them again after it and their changes land
+    /// on top of its. Messages parked for the user were never sent for it and simply go on after it.
+    /// </summary>
+    private void ReturnOvertaken(UserLedger ledger, TrackedMessage arrived)
+    {
+        foreach (var later in ledger.Unsettled.ToArray())
+        {
+            if (later.Sequence > arrived.Sequence && !later.Return && !later.Lost && !ledger.Parked.ContainsKey(later.Sequence))
+            {
+                later.Return = true;
+                later.LastError ??= "an earlier message of the same user came back after this one was applied";
+                foreach (var account in later.Users)
+                {
+                    var other = Slot(account);
+                    RedeliveryRules.OnReturned(other.Ledger, later.Sequence);
+                    UnparkReturned(other, later);
+                }
+            }
+        }
     }
 
     /// <summary>Lets the user's parked messages go on, in order, as far as nothing older is still on its way back.</summary>
@@ -590,13 +619,35 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
             foreach (var account in message.Users)
             {
-                RedeliveryRules.OnReturned(Slot(account).Ledger, message.Sequence);
+                var other = Slot(account);
+                RedeliveryRules.OnReturned(other.Ledger, message.Sequence);
+                UnparkReturned(other, message);
             }
 
             ResolveOne(message);
         }
 
         RequestPacker<UserSlot>.Remove(slot);
+    }
+
+    /// <summary>
+    /// A message that goes back while parked for <paramref name="slot"/>'s user is not sent for it either: left
+    /// parked, it would wait behind its own return (on the returned list) until the park timed out.
+    /// </summary>
+    private void UnparkReturned(UserSlot slot, TrackedMessage message)
+    {
+        if (!slot.Ledger.Parked.Remove(message.Sequence))
+        {
+            return;
+        }
+
+        if (slot.Ledger.Parked.Count == 0)
+        {
+            slot.Ledger.ParkedSince = 0;
+            _parkedUsers.Remove(slot);
+        }
+
+        ResolveOne(message);
     }
 
     private void ResolveApplied(UserSlot slot, IReadOnlyList<TrackedMessage> messages)
@@ -656,11 +707,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         foreach (var account in message.Users)
         {
             var slot = Slot(account);
-            if (slot.Ledger.Parked.Remove(message.Sequence))
-            {
-                ResolveOne(message);
-            }
-
+            UnparkReturned(slot, message);
             RedeliveryRules.OnOwnershipLost(slot.Ledger);
             RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
             if (slot.Progress.InFlight)

@@ -39,6 +39,9 @@ internal static class RedeliveryRules
             var oldest = ledger.Returned.Min;
             if (sequence > oldest)
             {
+                // It is back itself (a redelivery of a newer returned message): left on the list, it would wait
+                // behind its own return once the older ones are back.
+                ledger.Returned.Remove(sequence);
                 return ArrivalAction.Park;
             }
 
@@ -67,6 +70,13 @@ internal static class RedeliveryRules
         var first = ledger.Parked.Keys.First();
         return ledger.Returned.Count == 0 || first < ledger.Returned.Min ? first : null;
     }
+
+    /// <summary>
+    /// Whether a message with <paramref name="sequence"/> arriving now brings the user's order back: it is (or is older
+    /// than) the oldest of the user's returned messages. Newer messages of the user folded before it went back may
+    /// already be applied, ahead of it: they must go back too, to be applied again after it.
+    /// </summary>
+    public static bool IsBackInOrder(UserLedger ledger, long sequence) => ledger.Returned.Count > 0 && sequence <= ledger.Returned.Min;
 
     /// <summary>Whether a message that may go on carries something new for this user.</summary>
     public static ArrivalAction Admit(UserLedger ledger, long sequence) =>

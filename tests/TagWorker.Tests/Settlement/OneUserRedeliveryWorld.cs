@@ -229,7 +229,17 @@ internal sealed class OneUserRedeliveryWorld
 
         _broker[sequence] = BrokerState.Delivered;
         var delivery = new Delivery(sequence);
+        var backInOrder = RedeliveryRules.IsBackInOrder(_ledger, sequence);
         var action = RedeliveryRules.OnArrival(_ledger, sequence);
+        if (backInOrder && action != ArrivalAction.Park)
+        {
+            // The coordinator's ReturnOvertaken: newer messages folded before this one went back go back after it.
+            foreach (var later in _unsettled.Where(d => d.Sequence > sequence && !d.Return && !d.Lost && d.Part != Part.Parked))
+            {
+                later.Return = true;
+                RedeliveryRules.OnReturned(_ledger, later.Sequence);
+            }
+        }
         _trace.Add($"deliver {sequence}: {action} (watermark {_ledger.Watermark}, returned [{string.Join(',', _ledger.Returned)}])");
         switch (action)
         {
@@ -381,6 +391,12 @@ internal sealed class OneUserRedeliveryWorld
         var delivery = candidates[pick % candidates.Count];
         _trace.Add($"another user of {delivery.Sequence} was given back");
         delivery.Return = true;
+        if (_ledger.Parked.Remove(delivery.Sequence))
+        {
+            // The coordinator's UnparkReturned.
+            delivery.Part = Part.Unsent;
+        }
+
         RedeliveryRules.OnReturned(_ledger, delivery.Sequence);
     }
 
