@@ -68,7 +68,7 @@ public sealed class PipelineOrderingTests
     }
 
     [Fact]
-    public async Task LockLost_BeforeTheMessageReachedTheLoop_NeverSentNorSettledAndLaterOnesOfItsUserGoBack()
+    public async Task LockLost_BeforeTheMessageReachedTheLoop_NeverSentNorSettledAndLaterOnesOfItsUserParkedUntilTheFenceGivesThemBack()
     {
         await using var harness = new PipelineHarness();
         await using var coordinator = harness.CreateCoordinator();
@@ -82,15 +82,18 @@ public sealed class PipelineOrderingTests
         coordinator.Accept(later, Add("e2", ["a"], "y"));
         coordinator.Accept(other, Add("e3", ["b"], "z"));
 
-        Assert.Equal("abandoned", await later.Settled.WaitAsync(Wait, Ct));
         Assert.Equal("completed", await other.Settled.WaitAsync(Wait, Ct));
+
+        // The broker still holds m1 locked until its lock expires: m2 waits parked behind it, and only a fence (or the
+        // park timing out) brings m1 back, so a message handed over with its lock already lost must fence at once.
+        await coordinator.WhenFenceRequested.WaitAsync(Wait, Ct);
+        Assert.False(later.Settled.IsCompleted);
+
+        // The fence's drain gives the parked message back, unsent.
         await DrainAsync(coordinator, loop);
+        Assert.Equal("abandoned", await later.Settled.WaitAsync(Wait, Ct));
         Assert.False(lost.Settled.IsCompleted);
         Assert.DoesNotContain(harness.Api.Calls, c => c.Users.Any(u => u.Account == "a"));
-
-        // The broker still holds m1 locked until its lock expires, while m2 is back at once: without a fence m2 comes
-        // round again and again behind m1, each time one delivery closer to the broker's dead-letter queue.
-        Assert.True(coordinator.WhenFenceRequested.IsCompleted, "a message handed over with its lock already lost must make intake fence");
     }
 
     [Fact]
@@ -122,7 +125,7 @@ public sealed class PipelineOrderingTests
     }
 
     [Fact]
-    public async Task RetriesExhausted_ThenALaterMessageOfTheUser_LaterOneGoesBackUnsentAndBothApplyInOrderWhenRedelivered()
+    public async Task RetriesExhausted_ThenALaterMessageOfTheUser_LaterOneIsParkedUnsentAndAppliedAfterTheEarlierComesBack()
     {
         // Two attempts, both failing: the request exhausts its retries once.
         await using var harness = new PipelineHarness(new() { ["Retry:MaxAttempts"] = "2" });
@@ -136,19 +139,15 @@ public sealed class PipelineOrderingTests
         Assert.Contains("retries exhausted", first.LastError, StringComparison.Ordinal);
         Assert.Contains("91000", first.LastError, StringComparison.Ordinal);
 
+        // The later message waits, parked: no delivery of it is spent and nothing of it is sent.
         using var second = new RecordingSourceMessage("m2", []);
         coordinator.Accept(second, Remove("e2", ["a"], "x"));
-        Assert.Equal("abandoned", await second.Settled.WaitAsync(Wait, Ct));
-        Assert.Equal("an earlier message of the same user was on its way back to the source", second.LastError);
-        Assert.Equal(2, harness.Api.Calls.Count);
 
-        // The broker delivers them again in queue order.
+        // The broker delivers the earlier one again; the parked one goes on after it.
         using var firstAgain = first.Redeliver();
-        using var secondAgain = second.Redeliver();
         coordinator.Accept(firstAgain, Add("e1", ["a"], "x"));
-        coordinator.Accept(secondAgain, Remove("e2", ["a"], "x"));
         Assert.Equal("completed", await firstAgain.Settled.WaitAsync(Wait, Ct));
-        Assert.Equal("completed", await secondAgain.Settled.WaitAsync(Wait, Ct));
+        Assert.Equal("completed", await second.Settled.WaitAsync(Wait, Ct));
         await DrainAsync(coordinator, loop);
         Assert.Empty(harness.Api.Snapshot()["a"]);
     }
@@ -220,11 +219,13 @@ public sealed class PipelineOrderingTests
         harness.Api.Script = (request, _) => Interlocked.Decrement(ref failures) >= 0 ? FakeImApi.Code(ImErrorCodes.InternalError, "storm") : null;
         await using var coordinator = harness.CreateCoordinator();
         var loop = coordinator.RunAsync();
+        // Both are taken before the failing call exhausts its retries (its backoff), so both are the user's work
+        // when it does and both go back: m2 is on the returned list, not parked.
         using var first = new RecordingSourceMessage("m1", []);
-        coordinator.Accept(first, Add("e1", ["a"], "x"));
-        Assert.Equal("abandoned", await first.Settled.WaitAsync(Wait, Ct));
         using var second = new RecordingSourceMessage("m2", []);
+        coordinator.Accept(first, Add("e1", ["a"], "x"));
         coordinator.Accept(second, Remove("e2", ["a"], "x"));
+        Assert.Equal("abandoned", await first.Settled.WaitAsync(Wait, Ct));
         Assert.Equal("abandoned", await second.Settled.WaitAsync(Wait, Ct));
 
         var broker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
