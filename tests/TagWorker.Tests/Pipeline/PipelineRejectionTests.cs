@@ -1,0 +1,279 @@
+using TagWorker.ImApi;
+using TagWorker.Pipeline;
+using TagWorker.Settlement;
+using TagWorker.Tests.TestDoubles;
+using static TagWorker.Tests.Pipeline.PipelineEvents;
+
+namespace TagWorker.Tests.Pipeline;
+
+/// <summary>
+/// Issue 9's rule for refusals: a rejection inside a merged fold fails only the message that fails when the events
+/// are applied one by one, and the final state is the one-by-one state. The API here refuses chosen (user, tag) adds
+/// and enforces the 100-tag cap, as the vendor's does. Several tests hold the user's first call on the wire so that
+/// the later messages are sure to fold together behind it (the barrier).
+/// </summary>
+public sealed class PipelineRejectionTests
+{
+    private const int Cap = 100;
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// Issue 9's cap scenario: ten adds of 10 new tags (100, the cap), then a segment add of one more tag. Only the
+    /// last message is dead-lettered, and only for the capped user; its other users get the tag.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CapScenario_TenAddsOfTenThenASegmentAdd_DeadLettersOnlyTheLastMessageForThatUser(bool foldBehindFirst)
+    {
+        await using var harness = new PipelineHarness();
+        harness.Api.MaxTagsPerUser = Cap;
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        var messages = Enumerable.Range(0, 11).Select(i => new RecordingSourceMessage($"m{i}", [])).ToArray();
+        var held = foldBehindFirst ? harness.Api.Hold("a") : Task.CompletedTask;
+        for (var i = 0; i < 10; i++)
+        {
+            coordinator.Accept(messages[i], Add($"e{i}", ["a"], Tags($"k{i}-", 10)));
+            if (i == 0)
+            {
+                await held.WaitAsync(Wait, Ct);
+            }
+        }
+
+        coordinator.Accept(messages[10], Add("e10", ["a", "b", "c"], "one-more"));
+        harness.Api.Release("a");
+
+        var outcomes = await Task.WhenAll(messages.Select(m => m.Settled)).WaitAsync(Wait, Ct);
+        await DrainAsync(coordinator, loop);
+        Assert.All(outcomes[..10], o => Assert.Equal("completed", o));
+        Assert.Equal("dead-lettered", outcomes[10]);
+        var last = messages[10];
+        Assert.Equal(DeadLetterReasons.Rejected, last.DeadLetterReason);
+        var failed = Assert.Single(last.FailedUsers!);
+        Assert.Equal(("a", ImErrorCodes.TooManyTagsPerUser, DeadLetterReasons.Rejected), (failed.User, failed.Code, failed.Reason));
+        Assert.StartsWith("1 of 3 users failed: a: Rejected 90032", last.DeadLetterDescription, StringComparison.Ordinal);
+        var state = harness.Api.Snapshot();
+        Assert.Equal(Enumerable.Range(0, 10).SelectMany(i => Tags($"k{i}-", 10)).Order(StringComparer.Ordinal), state["a"].Order(StringComparer.Ordinal));
+        Assert.Equal(["one-more"], state["b"]);
+        Assert.Equal(["one-more"], state["c"]);
+    }
+
+    [Fact]
+    public async Task RefusedTag_InAFoldOfSeveralMessages_DeadLettersOnlyTheMessageCarryingIt()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Api.RefuseTag("a", "bad");
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        var held = harness.Api.Hold("a");
+        using var first = new RecordingSourceMessage("m0", []);
+        coordinator.Accept(first, Add("e0", ["a"], "p"));
+        await held.WaitAsync(Wait, Ct);
+        using var before = new RecordingSourceMessage("m1", []);
+        using var refused = new RecordingSourceMessage("m2", []);
+        using var after = new RecordingSourceMessage("m3", []);
+        coordinator.Accept(before, Add("e1", ["a"], "q"));
+        coordinator.Accept(refused, Add("e2", ["a", "b"], "r", "bad"));
+        coordinator.Accept(after, Remove("e3", ["a"], "p"));
+
+        harness.Api.Release("a");
+
+        var outcomes = await Task.WhenAll(first.Settled, before.Settled, refused.Settled, after.Settled).WaitAsync(Wait, Ct);
+        await DrainAsync(coordinator, loop);
+        Assert.Equal(["completed", "completed", "dead-lettered", "completed"], outcomes);
+        Assert.Equal("a", Assert.Single(refused.FailedUsers!).User);
+        Assert.Equal(["q"], harness.Api.Snapshot()["a"]);
+        Assert.Equal(["bad", "r"], harness.Api.Snapshot()["b"].Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// A fold's adds go out in chunks of 10 in the order the tags arrived, so a chunk can end inside a message: here
+    /// m1's 6 tags and the first 4 of m2's are applied by the first chunk, and the second chunk (m2's last 2, one of
+    /// them refused) is rejected. The one-by-one replay then fails only m2 — rightly — but m2's first 4 tags stay
+    /// applied, although applied one by one m2 changes nothing. (<c>UserProgress</c>'s remark that the replay "ends
+    /// exactly where applying the events one by one ends" assumes the applied steps left a state on the one-by-one
+    /// path; a chunk that splits a message does not.)
+    /// </summary>
+    [Fact]
+    public async Task RefusedTag_InAChunkThatSplitsAMessage_LeavesNoneOfThatMessagesTags()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Api.RefuseTag("a", "bad");
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        var held = harness.Api.Hold("a");
+        using var first = new RecordingSourceMessage("m0", []);
+        coordinator.Accept(first, Add("e0", ["a"], "p"));
+        await held.WaitAsync(Wait, Ct);
+        using var six = new RecordingSourceMessage("m1", []);
+        using var refused = new RecordingSourceMessage("m2", []);
+        coordinator.Accept(six, Add("e1", ["a"], Tags("s", 6)));
+        coordinator.Accept(refused, Add("e2", ["a"], [.. Tags("g", 5), "bad"]));
+
+        harness.Api.Release("a");
+
+        var outcomes = await Task.WhenAll(first.Settled, six.Settled, refused.Settled).WaitAsync(Wait, Ct);
+        await DrainAsync(coordinator, loop);
+        Assert.Equal(["completed", "completed", "dead-lettered"], outcomes);
+        Assert.Equal(["p", .. Tags("s", 6)], harness.Api.Snapshot()["a"].Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>The same split chunk under the cap: 89 tags, then adds of 6 and 6 new ones; one by one the second is refused.</summary>
+    [Fact]
+    public async Task Cap_BreachedInAChunkThatSplitsAMessage_LeavesNoneOfThatMessagesTags()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Api.MaxTagsPerUser = Cap;
+        var start = Tags("h", 89);
+        harness.Api.Seed("a", start);
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        var held = harness.Api.Hold("a");
+        using var first = new RecordingSourceMessage("m0", []);
+        coordinator.Accept(first, Add("e0", ["a"], start[0]));
+        await held.WaitAsync(Wait, Ct);
+        using var fits = new RecordingSourceMessage("m1", []);
+        using var breaches = new RecordingSourceMessage("m2", []);
+        coordinator.Accept(fits, Add("e1", ["a"], Tags("s", 6)));
+        coordinator.Accept(breaches, Add("e2", ["a"], Tags("g", 6)));
+
+        harness.Api.Release("a");
+
+        var outcomes = await Task.WhenAll(first.Settled, fits.Settled, breaches.Settled).WaitAsync(Wait, Ct);
+        await DrainAsync(coordinator, loop);
+        Assert.Equal(["completed", "completed", "dead-lettered"], outcomes);
+        Assert.Equal([.. start, .. Tags("s", 6)], harness.Api.Snapshot()["a"].Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// A fold whose first add chunk holds a later message's tags replays the earlier messages on top of them: 90 tags;
+    /// m1 adds x, m2 removes x, m3 adds 10 new tags (100), m4 adds one more (101: refused one by one). Folded, the
+    /// first chunk (m3's 10 tags) is applied and the second (m4's) refused; the replay then re-adds x onto 100 tags
+    /// and m1 is dead-lettered too, though applied one by one it fits.
+    /// </summary>
+    [Fact]
+    public async Task Cap_ReplayAfterALaterMessagesChunkWasApplied_DeadLettersOnlyTheMessageRefusedOneByOne()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Api.MaxTagsPerUser = Cap;
+        var start = Tags("h", 90);
+        harness.Api.Seed("a", start);
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        var held = harness.Api.Hold("a");
+        using var first = new RecordingSourceMessage("m0", []);
+        coordinator.Accept(first, Add("e0", ["a"], start[0]));
+        await held.WaitAsync(Wait, Ct);
+        var messages = Enumerable.Range(1, 4).Select(i => new RecordingSourceMessage($"m{i}", [])).ToArray();
+        coordinator.Accept(messages[0], Add("e1", ["a"], "x"));
+        coordinator.Accept(messages[1], Remove("e2", ["a"], "x"));
+        coordinator.Accept(messages[2], Add("e3", ["a"], Tags("t", 10)));
+        coordinator.Accept(messages[3], Add("e4", ["a"], "y"));
+
+        harness.Api.Release("a");
+
+        var outcomes = await Task.WhenAll(messages.Select(m => m.Settled)).WaitAsync(Wait, Ct);
+        await DrainAsync(coordinator, loop);
+        Assert.Equal(["completed", "completed", "completed", "dead-lettered"], outcomes);
+        Assert.Equal([.. start, .. Tags("t", 10)], harness.Api.Snapshot()["a"].Order(StringComparer.Ordinal));
+        foreach (var message in messages)
+        {
+            message.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Where folding legitimately differs from one by one under the cap: the user holds 99 tags, adds a (100), adds b
+    /// (101: one by one, refused) and removes a. The fold's net change — remove a, add b — fits, so the API accepts
+    /// it and nothing is refused: a breach that the user's own later changes undo is hidden by the fold. The
+    /// pipeline property's generator therefore never removes tags from a user after one of its adds was refused.
+    /// </summary>
+    [Fact]
+    public async Task Cap_TransientBreachUndoneLaterInTheFold_IsAcceptedAsTheFoldsNetChange()
+    {
+        await using var harness = new PipelineHarness();
+        harness.Api.MaxTagsPerUser = Cap;
+        var start = Tags("h", 99);
+        harness.Api.Seed("a", start);
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        var held = harness.Api.Hold("a");
+        using var first = new RecordingSourceMessage("m0", []);
+        coordinator.Accept(first, Add("e0", ["a"], start[0]));
+        await held.WaitAsync(Wait, Ct);
+        using var addA = new RecordingSourceMessage("m1", []);
+        using var addB = new RecordingSourceMessage("m2", []);
+        using var removeA = new RecordingSourceMessage("m3", []);
+        coordinator.Accept(addA, Add("e1", ["a"], "a"));
+        coordinator.Accept(addB, Add("e2", ["a"], "b"));
+        coordinator.Accept(removeA, Remove("e3", ["a"], "a"));
+
+        harness.Api.Release("a");
+
+        var outcomes = await Task.WhenAll(addA.Settled, addB.Settled, removeA.Settled).WaitAsync(Wait, Ct);
+        await DrainAsync(coordinator, loop);
+        Assert.Equal(["completed", "completed", "completed"], outcomes);
+        Assert.Contains("b", harness.Api.Snapshot()["a"]);
+    }
+
+    /// <summary>
+    /// Issue 9: "transient faults never dead-letter a valid change". 99 tags; m1 adds x, m2 removes x, m3 adds y: one
+    /// by one every message fits. Folded, the add of y is applied but its answer is lost and the retry fails too
+    /// (retries exhausted), so all three go back — with y already applied. Redelivered, m1 alone re-adds x onto 100
+    /// tags and is refused for the cap: a valid change dead-lettered because of a transient fault. (Re-applying a
+    /// per-user suffix is harmless for the final tags, but not for the cap.)
+    /// </summary>
+    [Fact]
+    public async Task Cap_RedeliveryAfterALostAnswer_DoesNotDeadLetterAValidChange()
+    {
+        await using var harness = new PipelineHarness(new() { ["Retry:MaxAttempts"] = "2" });
+        harness.Api.MaxTagsPerUser = Cap;
+        var start = Tags("h", 99);
+        harness.Api.Seed("a", start);
+        var lostAnswers = 0;
+        harness.Api.ScriptAfterApply = (request, _) =>
+            request.Users.Any(u => u.Tags.Contains("y")) && Interlocked.Increment(ref lostAnswers) == 1 ? FakeImApi.Code(ImErrorCodes.InternalError, "answer lost") : null;
+        harness.Api.Script = (request, _) =>
+            request.Users.Any(u => u.Tags.Contains("y")) && Volatile.Read(ref lostAnswers) == 1 ? FakeImApi.Code(ImErrorCodes.InternalError, "storm") : null;
+        await using var coordinator = harness.CreateCoordinator();
+        var loop = coordinator.RunAsync();
+        var held = harness.Api.Hold("a");
+        using var first = new RecordingSourceMessage("m0", []);
+        coordinator.Accept(first, Add("e0", ["a"], start[0]));
+        await held.WaitAsync(Wait, Ct);
+        var messages = new[] { new RecordingSourceMessage("m1", []), new RecordingSourceMessage("m2", []), new RecordingSourceMessage("m3", []) };
+        var events = new[] { Add("e1", ["a"], "x"), Remove("e2", ["a"], "x"), Add("e3", ["a"], "y") };
+        for (var i = 0; i < 3; i++)
+        {
+            coordinator.Accept(messages[i], events[i]);
+        }
+
+        harness.Api.Release("a");
+        Assert.Equal(["abandoned", "abandoned", "abandoned"], await Task.WhenAll(messages.Select(m => m.Settled)).WaitAsync(Wait, Ct));
+        Interlocked.Increment(ref lostAnswers);
+
+        // The broker delivers them again one at a time.
+        var again = messages.Select(m => m.Redeliver()).ToArray();
+        for (var i = 0; i < 3; i++)
+        {
+            coordinator.Accept(again[i], events[i]);
+            Assert.Equal("completed", await again[i].Settled.WaitAsync(Wait, Ct));
+        }
+
+        await DrainAsync(coordinator, loop);
+        Assert.Equal([.. start, "y"], harness.Api.Snapshot()["a"].Order(StringComparer.Ordinal));
+        foreach (var message in messages.Concat(again))
+        {
+            message.Dispose();
+        }
+    }
+
+    private static async Task DrainAsync(PipelineCoordinator coordinator, Task loop)
+    {
+        coordinator.RequestDrain(DrainMode.Finish);
+        coordinator.IntakeStopped();
+        await loop.WaitAsync(Wait, Ct);
+    }
+}
