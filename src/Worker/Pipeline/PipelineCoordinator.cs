@@ -208,8 +208,8 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             case PipelineSignal.CallResolved resolved:
                 OnCallResolved(resolved.Request, resolved.Outcomes);
                 break;
-            case PipelineSignal.SettlementBroke broke:
-                OnSettlementBroke(broke.Message, broke.Result);
+            case PipelineSignal.SettlementReported reported:
+                OnSettlementReported(reported.Message, reported.Result);
                 break;
             case PipelineSignal.LockLost lost:
                 OnLockLost(lost.Message);
@@ -258,9 +258,16 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
         if (message.Message.LockLost.IsCancellationRequested)
         {
-            // Its lock went while it waited for intake: the broker delivers it again, to whoever holds it then.
+            // Its lock went while it waited for intake: the broker delivers it again, to whoever holds it then — but
+            // only once the lock expires, so without sessions intake must fence as for any lost lock, or the user's
+            // later messages would wait (parked) behind it until the park times out.
             message.Lost = true;
             ReturnUnsent(message, slots);
+            if (message.Message.SessionId is null)
+            {
+                RequestFence();
+            }
+
             return;
         }
 
@@ -278,6 +285,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         for (var i = 0; i < slots.Length; i++)
         {
             var slot = slots[i];
+            var backInOrder = RedeliveryRules.IsBackInOrder(slot.Ledger, message.Sequence);
             switch (RedeliveryRules.OnArrival(slot.Ledger, message.Sequence))
             {
                 case ArrivalAction.AlreadyApplied:
@@ -291,6 +299,11 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                     slot.Progress.Fold(message, message.Event, now);
                     _packer.Update(slot);
                     break;
+            }
+
+            if (backInOrder)
+            {
+                ReturnOvertaken(slot.Ledger, message);
             }
 
             // This may have been the return the user's parked messages waited for.
@@ -319,6 +332,29 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         _window.Park();
         _parkedUsers.Add(slot);
         Log.ParkedBehindEarlier(_logger, message.Message.MessageId, message.Sequence, slot.Account);
+    }
+
+    /// <summary>
+    /// <paramref name="arrived"/> came back after newer messages of the same user were folded (and perhaps applied)
+    /// before it went back: they go back too, so that the broker delivers them again after it and their changes land
+    /// on top of its. Messages parked for the user were never sent for it and simply go on after it.
+    /// </summary>
+    private void ReturnOvertaken(UserLedger ledger, TrackedMessage arrived)
+    {
+        foreach (var later in ledger.Unsettled.ToArray())
+        {
+            if (later.Sequence > arrived.Sequence && !later.Return && !later.Lost && !ledger.Parked.ContainsKey(later.Sequence))
+            {
+                later.Return = true;
+                later.LastError ??= "an earlier message of the same user came back after this one was applied";
+                foreach (var account in later.Users)
+                {
+                    var other = Slot(account);
+                    RedeliveryRules.OnReturned(other.Ledger, later.Sequence);
+                    UnparkReturned(other, later);
+                }
+            }
+        }
     }
 
     /// <summary>Lets the user's parked messages go on, in order, as far as nothing older is still on its way back.</summary>
@@ -586,13 +622,36 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
             foreach (var account in message.Users)
             {
-                RedeliveryRules.OnReturned(Slot(account).Ledger, message.Sequence);
+                var other = Slot(account);
+                RedeliveryRules.OnReturned(other.Ledger, message.Sequence);
+                UnparkReturned(other, message);
             }
 
             ResolveOne(message);
         }
 
         RequestPacker<UserSlot>.Remove(slot);
+    }
+
+    /// <summary>
+    /// A message that goes back while parked for <paramref name="slot"/>'s user is not sent for it either: left
+    /// parked, it would wait behind its own return (on the returned list) until the park timed out.
+    /// </summary>
+    private void UnparkReturned(UserSlot slot, TrackedMessage message)
+    {
+        if (!slot.Ledger.Parked.Remove(message.Sequence))
+        {
+            return;
+        }
+
+        _window.Unpark();
+        if (slot.Ledger.Parked.Count == 0)
+        {
+            slot.Ledger.ParkedSince = 0;
+            _parkedUsers.Remove(slot);
+        }
+
+        ResolveOne(message);
     }
 
     private void ResolveApplied(UserSlot slot, IReadOnlyList<TrackedMessage> messages)
@@ -613,11 +672,23 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         }
     }
 
-    private void OnSettlementBroke(TrackedMessage message, SettleResult result)
+    private void OnSettlementReported(TrackedMessage message, SettleResult result)
     {
+        var broke = result is SettleResult.Failed or SettleResult.Downgraded;
         foreach (var account in message.Users)
         {
-            RedeliveryRules.OnReturned(Slot(account).Ledger, message.Sequence);
+            if (!_slots.TryGetValue(account, out var slot))
+            {
+                continue;
+            }
+
+            // A report for a delivery that has come back since says nothing the new delivery does not.
+            if (RedeliveryRules.OnSettleReported(slot.Ledger, message) && broke)
+            {
+                RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
+            }
+
+            RemoveIfIdle(slot);
         }
 
         if (result == SettleResult.Failed && !message.Lost && message.Message.SessionId is null)
@@ -640,12 +711,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         foreach (var account in message.Users)
         {
             var slot = Slot(account);
-            if (slot.Ledger.Parked.Remove(message.Sequence))
-            {
-                _window.Unpark();
-                ResolveOne(message);
-            }
-
+            UnparkReturned(slot, message);
             RedeliveryRules.OnOwnershipLost(slot.Ledger);
             RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
             if (slot.Progress.InFlight)
@@ -739,7 +805,13 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 }
 
                 var decision = Decide(message, earlierOut);
+                foreach (var account in message.Users)
+                {
+                    RedeliveryRules.OnSettleStarted(_slots[account].Ledger, message);
+                }
+
                 settlement = _settler.SettleAfter(predecessors.ToArray(), message.Message, decision, message.Trace);
+                message.Settlement = settlement;
                 ObserveSettlement(message, settlement);
             }
 
@@ -796,7 +868,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     {
         if (settlement.IsCompleted)
         {
-            Report(settlement.Result);
+            Post(new PipelineSignal.SettlementReported(message, settlement.Result));
             return;
         }
 
@@ -804,23 +876,12 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             static (task, state) =>
             {
                 var (self, tracked) = ((PipelineCoordinator, TrackedMessage))state!;
-                if (task.Result is SettleResult.Failed or SettleResult.Downgraded)
-                {
-                    self.Post(new PipelineSignal.SettlementBroke(tracked, task.Result));
-                }
+                self.Post(new PipelineSignal.SettlementReported(tracked, task.Result));
             },
             (this, message),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
-
-        void Report(SettleResult result)
-        {
-            if (result is SettleResult.Failed or SettleResult.Downgraded)
-            {
-                Post(new PipelineSignal.SettlementBroke(message, result));
-            }
-        }
     }
 
     private bool IsOldestOfItsUsers(TrackedMessage message)
@@ -838,7 +899,9 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
     private void RemoveIfIdle(UserSlot slot)
     {
-        if (!slot.Progress.IsIdle || slot.Progress.InFlight || slot.Ledger.Unsettled.Count > 0 || slot.Ledger.Returned.Count > 0 || slot.Ledger.Parked.Count > 0)
+        // A settlement whose outcome is not handled yet may still be refused: its report must find this ledger (and
+        // its watermark), not a fresh one.
+        if (!slot.Progress.IsIdle || slot.Progress.InFlight || slot.Ledger.Unsettled.Count > 0 || slot.Ledger.Returned.Count > 0 || slot.Ledger.Parked.Count > 0 || slot.Ledger.Settling.Count > 0)
         {
             return;
         }

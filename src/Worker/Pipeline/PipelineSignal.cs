@@ -11,8 +11,12 @@ internal abstract record PipelineSignal
 
     public sealed record CallResolved(TagRequest Request, IReadOnlyList<UserOutcome> Outcomes) : PipelineSignal;
 
-    /// <summary>A settlement did not keep the user's order (refused by the broker, or turned into an abandon).</summary>
-    public sealed record SettlementBroke(TrackedMessage Message, SettleResult Result) : PipelineSignal;
+    /// <summary>
+    /// A settlement ended; when it did not keep the user's order (refused by the broker, or turned into an abandon),
+    /// its users must wait for the message to come back. Every outcome is reported so the ledger knows when none of
+    /// its settlements can still turn out refused.
+    /// </summary>
+    public sealed record SettlementReported(TrackedMessage Message, SettleResult Result) : PipelineSignal;
 
     /// <summary>The source lost the message's lock (or its session's).</summary>
     public sealed record LockLost(TrackedMessage Message) : PipelineSignal;

@@ -45,4 +45,7 @@ internal sealed class TrackedMessage(SourceMessage message, TagChangeEvent tagEv
     public bool Lost { get; set; }
 
     public bool Settled { get; set; }
+
+    /// <summary>Its settlement once started (a later message of its users that came back may have to wait for it).</summary>
+    public Task<SettleResult>? Settlement { get; set; }
 }

@@ -1,3 +1,5 @@
+using TagWorker.Pipeline;
+
 namespace TagWorker.Settlement;
 
 /// <summary>What to do with one user's part of an arriving message.</summary>
@@ -30,18 +32,25 @@ internal static class RedeliveryRules
     /// <summary>Decides, and updates the ledger for, one user's part of a message with <paramref name="sequence"/>.</summary>
     public static ArrivalAction OnArrival(UserLedger ledger, long sequence)
     {
+        // An earlier delivery of this message whose settlement is not reported yet is superseded: the message is back.
+        ledger.Settling.RemoveWhere(m => m.Sequence == sequence);
         if (ledger.Returned.Count > 0)
         {
             var oldest = ledger.Returned.Min;
             if (sequence > oldest)
             {
+                // It is back itself (a redelivery of a newer returned message): left on the list, it would wait
+                // behind its own return once the older ones are back.
+                ledger.Returned.Remove(sequence);
                 return ArrivalAction.Park;
             }
 
             // The oldest returned message is back (or an even older one): the order the broker keeps from here on
-            // is the queue's, and earlier settlements of this user no longer need waiting for.
+            // is the queue's, and the settlements of the newer messages that went back no longer need waiting for. A
+            // settlement of an older message still with the broker does: if it is refused, that message comes back
+            // again and this one must not complete ahead of it.
             ledger.Returned.Remove(sequence);
-            ledger.RestartOrder();
+            ledger.RestartOrderAfter([.. ledger.Settling.Where(m => m.Sequence < sequence && m.Settlement is not null).Select(static m => m.Settlement!)]);
         }
 
         return Admit(ledger, sequence);
@@ -62,9 +71,25 @@ internal static class RedeliveryRules
         return ledger.Returned.Count == 0 || first < ledger.Returned.Min ? first : null;
     }
 
+    /// <summary>
+    /// Whether a message with <paramref name="sequence"/> arriving now brings the user's order back: it is (or is older
+    /// than) the oldest of the user's returned messages. Newer messages of the user folded before it went back may
+    /// already be applied, ahead of it: they must go back too, to be applied again after it.
+    /// </summary>
+    public static bool IsBackInOrder(UserLedger ledger, long sequence) => ledger.Returned.Count > 0 && sequence <= ledger.Returned.Min;
+
     /// <summary>Whether a message that may go on carries something new for this user.</summary>
     public static ArrivalAction Admit(UserLedger ledger, long sequence) =>
         sequence <= ledger.Watermark ? ArrivalAction.AlreadyApplied : ArrivalAction.Fold;
+
+    /// <summary>A settlement of the user's <paramref name="message"/> went to the broker.</summary>
+    public static void OnSettleStarted(UserLedger ledger, TrackedMessage message) => ledger.Settling.Add(message);
+
+    /// <summary>
+    /// The outcome of that settlement arrived. Returns whether it still matters: false when the message came back
+    /// before the report (a refusal then says nothing the new delivery does not).
+    /// </summary>
+    public static bool OnSettleReported(UserLedger ledger, TrackedMessage message) => ledger.Settling.Remove(message);
 
     /// <summary>The user's change from the message with <paramref name="sequence"/> was applied (in order).</summary>
     public static void OnApplied(UserLedger ledger, long sequence)

@@ -43,8 +43,16 @@ internal sealed class UserLedger
     /// </summary>
     public long Watermark { get; set; } = -1;
 
+    /// <summary>
+    /// This user's messages whose settlement was started and whose outcome the coordinator has not handled yet: any
+    /// of them may still turn out refused (lock lost), so the user is not forgotten, and its settlement order is not
+    /// restarted past an older one, until it has. A message that comes back before its report is taken off: the
+    /// report is then stale.
+    /// </summary>
+    public HashSet<TrackedMessage> Settling { get; } = [];
+
     /// <summary>Whether nothing about this user needs remembering.</summary>
-    public bool IsIdle => Unsettled.Count == 0 && Returned.Count == 0 && Parked.Count == 0 && LastSettlement.IsCompleted;
+    public bool IsIdle => Unsettled.Count == 0 && Returned.Count == 0 && Parked.Count == 0 && Settling.Count == 0 && LastSettlement.IsCompleted;
 
     /// <summary>The oldest unsettled message, which settles first.</summary>
     public TrackedMessage? Oldest => Unsettled.First?.Value;
@@ -70,4 +78,31 @@ internal sealed class UserLedger
 
     /// <summary>Starts a fresh settlement order: the returned messages are back, nothing earlier is waited for.</summary>
     public void RestartOrder() => LastSettlement = InOrder;
+
+    /// <summary>
+    /// Starts a fresh settlement order that still waits for <paramref name="older"/> (settlements of older messages
+    /// not reported yet): the next message keeps the order only if all of them did.
+    /// </summary>
+    public void RestartOrderAfter(IReadOnlyList<Task<SettleResult>> older)
+    {
+        if (older.Count == 0)
+        {
+            RestartOrder();
+        }
+        else if (older.All(static t => t.IsCompleted))
+        {
+            LastSettlement = Task.FromResult(Combined(older));
+        }
+        else
+        {
+            LastSettlement = Task.WhenAll(older).ContinueWith(
+                _ => Combined(older),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        static SettleResult Combined(IReadOnlyList<Task<SettleResult>> settled) =>
+            settled.All(static t => t.Result.KeepsOrder()) ? SettleResult.Settled : SettleResult.Failed;
+    }
 }

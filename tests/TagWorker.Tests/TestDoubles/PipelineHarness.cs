@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TagWorker.Dispatch;
 using TagWorker.Hosting;
 using TagWorker.ImApi;
@@ -7,19 +8,23 @@ using TagWorker.Intake;
 using TagWorker.Pipeline;
 using TagWorker.Planning;
 using TagWorker.Settlement;
+using TagWorker.Sources;
+using TagWorker.Sources.ServiceBus;
 using TagWorker.Telemetry;
 
 namespace TagWorker.Tests.TestDoubles;
 
 /// <summary>
 /// The real dispatch, coordination and settlement stages wired as in production, with the IM API replaced by
-/// <see cref="FakeImApi"/>, no rate budget and zero backoff delays, so tests exercise the logic, not the clock.
+/// <see cref="FakeImApi"/>, no rate budget and zero backoff delays, so tests exercise the logic, not the clock. A test
+/// that drives the clock passes a fake <see cref="TimeProvider"/>; the <c>ServiceBus</c> section is bound so that
+/// intake sees <c>ServiceBus:PartitionCount</c>.
 /// </summary>
 internal sealed class PipelineHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public PipelineHarness(Dictionary<string, string?>? settings = null)
+    public PipelineHarness(Dictionary<string, string?>? settings = null, TimeProvider? timeProvider = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -41,9 +46,10 @@ internal sealed class PipelineHarness : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
+        services.AddLogging(logging => logging.AddProvider(Log));
         services.AddMetrics();
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(timeProvider ?? TimeProvider.System);
+        services.AddOptions<ServiceBusSourceOptions>().BindConfiguration(ServiceBusSourceOptions.SectionName);
         services.AddBatching();
         services.AddPipeline();
         services.AddImApiClient();
@@ -60,6 +66,9 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public FakeImApi Api { get; } = new();
 
+    /// <summary>What the pipeline logged (Information and above).</summary>
+    public CollectingLoggerProvider Log { get; } = new();
+
     public IServiceProvider Services => _services;
 
     public RequestDispatcher Dispatcher => _services.GetRequiredService<RequestDispatcher>();
@@ -70,7 +79,11 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public EventIntake Intake => _services.GetRequiredService<EventIntake>();
 
-    public PipelineCoordinator CreateCoordinator() => ActivatorUtilities.CreateInstance<PipelineCoordinator>(_services);
+    /// <summary>A coordinator for one intake session; <paramref name="source"/> is what it asks about a waiting backlog.</summary>
+    public PipelineCoordinator CreateCoordinator(ITagEventSource? source = null) =>
+        source is null
+            ? ActivatorUtilities.CreateInstance<PipelineCoordinator>(_services)
+            : ActivatorUtilities.CreateInstance<PipelineCoordinator>(_services, source);
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }
