@@ -5,10 +5,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Serilog;
 using TagWorker.Dispatch;
+using TagWorker.Dispatch.Pacing;
+using TagWorker.Dispatch.Pacing.Redis;
 using TagWorker.ImApi;
 using TagWorker.Intake;
 using TagWorker.Planning;
@@ -74,13 +77,30 @@ public static class TagWorkerHostingExtensions
         return builder;
     }
 
-    /// <summary>Dispatch: rate budget per endpoint, retry options, the configuration-fault circuit and the dispatcher.</summary>
+    /// <summary>
+    /// Dispatch: the adaptive pacer per endpoint (local, or drawing from the Redis-shared budget with
+    /// <c>RateLimit:Mode=Redis</c>), retry options, the configuration-fault circuit and the dispatcher.
+    /// </summary>
     public static IServiceCollection AddDispatch(this IServiceCollection services)
     {
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<RetryOptions>, RetryOptionsValidator>();
         services.AddOptions<CircuitOptions>().BindConfiguration(CircuitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IEndpointRateLimiter, TokenBucketEndpointRateLimiter>();
+        services.AddOptionsWithValidateOnStart<RateLimitOptions, RateLimitOptionsValidator>().BindConfiguration(RateLimitOptions.SectionName);
+        services.TryAddSingleton<RedisBudgetConnection>();
+        services.TryAddSingleton<RedisSharedRateBudget>();
+        services.AddSingleton<IEndpointRateLimiter>(static provider =>
+        {
+            var ceiling = provider.GetRequiredService<IOptions<ImApiOptions>>().Value.RequestsPerSecond;
+            var limits = provider.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+            var shared = limits.Mode == RateLimitMode.Redis ? provider.GetRequiredService<RedisSharedRateBudget>() : null;
+            return new AdaptiveEndpointRateLimiter(
+                ceiling,
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<AdaptiveEndpointRateLimiter>>(),
+                shared,
+                ceiling / limits.Replicas);
+        });
         services.AddSingleton<ConfigurationFaultCircuit>();
         services.AddSingleton<RequestDispatcher>();
         return services;
