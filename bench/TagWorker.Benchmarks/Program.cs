@@ -1,10 +1,12 @@
 using System.CommandLine;
 using TagWorker.Benchmarks.Load;
 using TagWorker.Benchmarks.Micro;
+using TagWorker.Benchmarks.SharedBudget;
 
 // One verb per benchmark; arguments after the verb that it does not define go to BenchmarkDotNet (micro) or to the
 // worker host's configuration (load).
 var root = new RootCommand("TagWorker benchmarks.");
 root.Subcommands.Add(MicroCommand.Create());
 root.Subcommands.Add(LoadCommand.Create());
+root.Subcommands.Add(SharedBudgetCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -16,9 +16,9 @@ namespace TagWorker.Dispatch.Pacing;
 /// them, and they read the real clock where this needs a <see cref="TimeProvider"/> for tests.
 /// </para>
 /// <para>
-/// Spacing is a GCRA ("virtual scheduling"): each departure moves the next allowed time on by one interval from where
-/// it was scheduled, so a late timer does not lose the slot, but never to less than half an interval after the actual
-/// departure, so lateness never sends two calls back to back. The API counts calls when they arrive: evenly spaced
+/// Spacing is a GCRA ("virtual scheduling"): a departure at most half an interval late moves the next allowed time on
+/// by one interval from where this one was scheduled, so a late timer does not lose the slot yet never sends two calls
+/// less than half an interval apart; a later one (idle, a stall) starts the schedule again from now. The API counts calls when they arrive: evenly spaced
 /// departures keep arrival jitter from putting more than the pace into one of its windows, and the ceiling stays a
 /// little under its limit for the same reason (see <c>ImApi:RequestsPerSecond</c>).
 /// </para>
@@ -293,7 +293,9 @@ internal sealed partial class AdaptivePacer : IDisposable
     {
         _window.Record(now);
         var interval = (long)(_second / _rate.Current);
-        _next = Math.Max(_next + interval, now + interval - (long)(CatchUp * interval));
+        // On schedule or a little late: the next slot is one interval after this one's. Later than that (idle, or a
+        // long stall): the schedule starts again from now, so an idle endpoint never sends a burst.
+        _next = now - _next <= (long)(CatchUp * interval) ? _next + interval : now + interval;
         return new PacedCall(_command, now);
     }
 
