@@ -206,7 +206,7 @@ internal sealed partial class AdaptivePacer : IDisposable
                 if (delay > TimeSpan.Zero)
                 {
                     // Re-checked after the delay: the pace may have changed meanwhile.
-                    await Task.Delay(delay, _time, token).ConfigureAwait(false);
+                    await DelayAsync(delay, token).ConfigureAwait(false);
                     continue;
                 }
 
@@ -221,7 +221,7 @@ internal sealed partial class AdaptivePacer : IDisposable
 
                     if (take.RetryAfter > TimeSpan.Zero)
                     {
-                        await Task.Delay(take.RetryAfter, _time, token).ConfigureAwait(false);
+                        await DelayAsync(take.RetryAfter, token).ConfigureAwait(false);
                         continue;
                     }
                 }
@@ -266,6 +266,13 @@ internal sealed partial class AdaptivePacer : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Waits at least <paramref name="delay"/>, rounded up to whole milliseconds: timers count in milliseconds, and a
+    /// sub-millisecond rest truncated to zero would have the pump spin until the clock moves on.
+    /// </summary>
+    private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
+        Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds)), _time, cancellationToken);
 
     /// <summary>Switches the ceiling between the full rate and this process's share; true when it changed.</summary>
     private bool UseShare(bool onShare)

@@ -26,6 +26,24 @@ public sealed class AdaptivePacerTests
     }
 
     [Fact]
+    public async Task WaitAsync_IntervalNotAWholeNumberOfMilliseconds_TimersRoundUpAndTheScheduleHolds()
+    {
+        var time = new SteppingTimeProvider();
+        using var pacer = Create(time, ceiling: 30); // 33.3 ms apart
+
+        var calls = Enumerable.Range(0, 4).Select(_ => pacer.WaitAsync(Ct).AsTask()).ToArray();
+        var delays = new List<TimeSpan>();
+        for (var i = 1; i < calls.Length; i++)
+        {
+            delays.Add(await time.AdvanceToNextTimerAsync());
+        }
+
+        var departures = await DeparturesAsync(calls);
+        Assert.Equal([34, 33, 33], delays.Select(d => d.TotalMilliseconds));
+        Assert.Equal([0, 34, 67, 100], departures.Select(d => time.MillisecondsBetween(departures[0], d)));
+    }
+
+    [Fact]
     public async Task WaitAsync_Backlog_LetsCallersGoInTheOrderTheyCame()
     {
         var time = new SteppingTimeProvider();

@@ -5,10 +5,11 @@ namespace TagWorker.Dispatch.Pacing.Redis;
 /// SDKAppID, on Redis's own clock (<c>TIME</c>), so the processes' clocks never have to agree.
 /// </summary>
 /// <remarks>
-/// The key holds the time (µs) from which the next call may leave. A call arriving then or later leaves and moves it
-/// one interval on from where it was, but to no less than the interval minus the catch-up allowance after now: a caller
-/// a little late keeps the schedule, and an idle budget is not saved up into a burst. Any one second thus holds at most
-/// rate × (1 + catch-up) + 1 calls. A call arriving early is told how long to wait, and books nothing.
+/// The key holds the time (µs) from which the next call may leave. A call arriving then, or at most the catch-up
+/// allowance later, leaves and moves it one interval on from where it was: a caller a little late keeps the schedule.
+/// A call later than that (the budget was idle) starts the schedule again from now, so idle time is never saved up
+/// into a burst. Any one second thus holds at most rate × (1 + catch-up) + 1 calls. A call arriving early is told how
+/// long to wait, and books nothing.
 /// Numbers are written with <c>%.0f</c>: Lua 5.1 would print a µs timestamp in exponent form and lose digits.
 /// </remarks>
 internal static class RedisGcraScript
@@ -21,7 +22,7 @@ internal static class RedisGcraScript
         local catchup = tonumber(ARGV[2])
         local next = tonumber(redis.call('GET', KEYS[1]))
         if next == nil or next < now - catchup then
-          next = now - catchup
+          next = now
         end
         if next > now then
           return math.ceil(next - now)

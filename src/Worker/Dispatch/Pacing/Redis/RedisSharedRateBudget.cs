@@ -22,6 +22,7 @@ internal sealed partial class RedisSharedRateBudget : ISharedRateBudget
     private readonly TimeProvider _time;
     private readonly ILogger<RedisSharedRateBudget> _logger;
     private readonly TimeSpan _reconnectInterval;
+    private readonly TimeSpan _operationTimeout;
     private readonly double _share;
     private readonly Dictionary<ImCommand, RedisKey> _keys;
     private readonly RedisValue[] _arguments;
@@ -42,6 +43,7 @@ internal sealed partial class RedisSharedRateBudget : ISharedRateBudget
         var api = imApiOptions.Value;
         var limits = rateLimitOptions.Value;
         _reconnectInterval = limits.Redis.ReconnectInterval;
+        _operationTimeout = limits.Redis.OperationTimeout;
         _share = api.RequestsPerSecond / limits.Replicas;
         var prefix = limits.Redis.KeyPrefix + ":" + api.SdkAppId.ToString(CultureInfo.InvariantCulture) + ":";
         _keys = Enum.GetValues<ImCommand>().ToDictionary(command => command, command => new RedisKey(prefix + ImCommandPaths.ToSegment(command)));
@@ -84,10 +86,12 @@ internal sealed partial class RedisSharedRateBudget : ISharedRateBudget
         long wait;
         try
         {
-            var multiplexer = await _connection.GetAsync(cancellationToken).ConfigureAwait(false);
+            // Bounded here as well, on the injected clock: a command written just before the connection died can stay
+            // unanswered until the client's own timeout check runs, and the pacer must not stall meanwhile.
+            var multiplexer = await _connection.GetAsync(cancellationToken).WaitAsync(_operationTimeout, _time, cancellationToken).ConfigureAwait(false);
             var result = await multiplexer.GetDatabase()
                 .ScriptEvaluateAsync(RedisGcraScript.Source, [_keys[command]], _arguments)
-                .WaitAsync(cancellationToken)
+                .WaitAsync(_operationTimeout, _time, cancellationToken)
                 .ConfigureAwait(false);
             wait = (long)result;
         }
