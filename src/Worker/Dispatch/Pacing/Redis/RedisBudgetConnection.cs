@@ -8,7 +8,7 @@ namespace TagWorker.Dispatch.Pacing.Redis;
 /// is unreachable the multiplexer keeps reconnecting in the background and commands fail at once (fail-fast backlog),
 /// which the budget turns into its fallback.
 /// </summary>
-internal sealed class RedisBudgetConnection : IAsyncDisposable
+internal sealed class RedisBudgetConnection : IAsyncDisposable, IDisposable
 {
     private readonly Lazy<Task<ConnectionMultiplexer>> _multiplexer;
 
@@ -32,6 +32,15 @@ internal sealed class RedisBudgetConnection : IAsyncDisposable
     /// <summary>The multiplexer (connected or reconnecting).</summary>
     public async Task<IConnectionMultiplexer> GetAsync(CancellationToken cancellationToken) =>
         await _multiplexer.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>For containers disposed synchronously: closes a multiplexer that finished opening.</summary>
+    public void Dispose()
+    {
+        if (_multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully)
+        {
+            _multiplexer.Value.Result.Dispose();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
