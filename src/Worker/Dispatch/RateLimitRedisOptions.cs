@@ -21,11 +21,12 @@ public sealed class RateLimitRedisOptions
     public string KeyPrefix { get; set; } = "tagworker:rate";
 
     /// <summary>
-    /// How long one call to Redis may take before the process falls back to its share; default 250 ms, 10 ms..10 s.
-    /// Also the connect timeout.
+    /// How long one call to Redis may take before the process falls back to its share; default 1 s, 10 ms..10 s.
+    /// Also the connect timeout. Not much lower: a process that falls back while the others still reach Redis adds
+    /// its share to their budget, so a spurious timeout can put the app over the limit for a moment.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
-    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often, while Redis is unreachable, one call tries it again; default 5 s, 100 ms..5 min.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]

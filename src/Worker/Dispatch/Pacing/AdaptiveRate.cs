@@ -8,7 +8,7 @@ namespace TagWorker.Dispatch.Pacing;
 /// <remarks>
 /// <para>
 /// The cut. A refusal says the API's window is full, not what its limit is. Let R be the pace reached when it came and
-/// the reference the last limit found (the ceiling if none in <see cref="Memory"/>). A refusal at no less than
+/// the reference the last limit found (R itself if none in <see cref="Memory"/>). A refusal at no less than
 /// <see cref="SameLimitBand"/> × the reference, at least <see cref="Settle"/> after the last cut, is a probe or jitter
 /// just past a known limit: the pace goes to <see cref="ShallowCut"/> × R and R becomes the reference. Anything else
 /// (a refusal well below the reference, or a second one soon after a cut) means the limit dropped: the pace is halved
@@ -100,7 +100,9 @@ internal sealed class AdaptiveRate
     public void Cut(long now, int sentInLastSecond)
     {
         var reached = Math.Max(Floor, Math.Min(Current, sentInLastSecond));
-        var reference = _reference is { } found && Seconds(now - _referenceAt) < Memory.TotalSeconds ? found : _ceiling;
+        // Without a limit found lately, the pace reached is the reference: a first refusal is taken to be at a limit
+        // (shallow); if the limit really dropped, the next refusal comes before the cut settled and halves the pace.
+        var reference = _reference is { } found && Seconds(now - _referenceAt) < Memory.TotalSeconds ? found : reached;
         var settled = LastCutAt == long.MinValue || Seconds(now - LastCutAt) >= Settle.TotalSeconds;
         LastCutWasShallow = settled && reached >= SameLimitBand * reference;
         _plateau = Math.Clamp(reached * (LastCutWasShallow ? ShallowCut : DeepCut), Floor, _ceiling);

@@ -41,14 +41,40 @@ public sealed class AdaptiveRateTests
     }
 
     [Fact]
-    public void Cut_RefusalFarBelowTheReference_HalvesWhatWasReached()
+    public void Cut_FirstRefusalBelowTheCeiling_IsShallowAtThePaceReached()
     {
         var rate = new AdaptiveRate(98, Second);
 
-        rate.Cut(10 * Second, sentInLastSecond: 40);
+        // As in a shared budget, where this process reaches a third of the app's pace.
+        rate.Cut(10 * Second, sentInLastSecond: 33);
+
+        Assert.True(rate.LastCutWasShallow);
+        Assert.Equal(33 * AdaptiveRate.ShallowCut, rate.Current, precision: 6);
+    }
+
+    [Fact]
+    public void Cut_RefusalFarBelowTheLimitFoundLately_HalvesWhatWasReached()
+    {
+        var rate = new AdaptiveRate(98, Second);
+        rate.Cut(0, 98);
+        rate.Grow(10 * Second);
+
+        rate.Cut(20 * Second, sentInLastSecond: 40);
 
         Assert.False(rate.LastCutWasShallow);
         Assert.Equal(20, rate.Current, precision: 6);
+    }
+
+    [Fact]
+    public void Cut_LimitFoundLongAgo_IsForgotten()
+    {
+        var rate = new AdaptiveRate(98, Second);
+        rate.Cut(0, 98);
+        rate.Grow(10 * Second);
+
+        rate.Cut((long)(AdaptiveRate.Memory.TotalSeconds + 1) * Second, sentInLastSecond: 40);
+
+        Assert.True(rate.LastCutWasShallow);
     }
 
     [Fact]
@@ -104,7 +130,8 @@ public sealed class AdaptiveRateTests
     public void Grow_AfterThePlateau_RisesAlongTheCurveAndNeverFalls()
     {
         var rate = new AdaptiveRate(98, Second);
-        rate.Cut(0, 60); // deep: 30
+        rate.Cut(0, 60); // shallow: 57
+        const double Plateau = 60 * AdaptiveRate.ShallowCut;
         var plateau = AdaptiveRate.PlateauAt.TotalSeconds;
         var paces = new List<double>();
 
@@ -114,10 +141,10 @@ public sealed class AdaptiveRateTests
             paces.Add(rate.Current);
         }
 
-        Assert.Equal(30 * (1 + Math.Pow(0.25, 5)), paces[0], precision: 6);
-        Assert.Equal(30 * (1 + Math.Pow(0.5, 5)), paces[1], precision: 6);
+        Assert.Equal(Plateau * (1 + Math.Pow(0.25, 5)), paces[0], precision: 6);
+        Assert.Equal(Plateau * (1 + Math.Pow(0.5, 5)), paces[1], precision: 6);
         Assert.Equal(paces[1], paces[2]); // an out-of-order success never lowers the pace
-        Assert.Equal(30 * (1 + Math.Pow(0.75, 5)), paces[3], precision: 6);
+        Assert.Equal(Plateau * (1 + Math.Pow(0.75, 5)), paces[3], precision: 6);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class RateLimitOptionsTests
         Assert.Equal(RateLimitMode.Local, options.Mode);
         Assert.Equal(1, options.Replicas);
         Assert.Equal("tagworker:rate", options.Redis.KeyPrefix);
-        Assert.Equal(TimeSpan.FromMilliseconds(250), options.Redis.OperationTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.Redis.OperationTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Redis.ReconnectInterval);
     }
 

@@ -1,34 +1,53 @@
 namespace TagWorker.Dispatch.Pacing.Redis;
 
 /// <summary>
-/// The shared budget's one Redis step, atomic because Redis runs a script alone: a GCRA on one key per endpoint and
-/// SDKAppID, on Redis's own clock (<c>TIME</c>), so the processes' clocks never have to agree.
+/// The shared budget's one Redis step, atomic because Redis runs a script alone: a GCRA with a sliding-second cap on
+/// one key per endpoint and SDKAppID, on Redis's own clock (<c>TIME</c>), so the processes' clocks never have to agree.
 /// </summary>
 /// <remarks>
-/// The key holds the time (µs) from which the next call may leave. A call arriving then, or at most the catch-up
-/// allowance later, leaves and moves it one interval on from where it was: a caller a little late keeps the schedule.
-/// A call later than that (the budget was idle) starts the schedule again from now, so idle time is never saved up
-/// into a burst. Any one second thus holds at most rate × (1 + catch-up) + 1 calls. A call arriving early is told how
-/// long to wait, and books nothing.
+/// The key is a list of the slots taken, newest first, at most the cap long. The next slot is one interval after the
+/// newest; a caller arriving then, or at most the catch-up allowance later, takes it, so a caller a little late keeps
+/// the schedule. A caller later than that (the budget was idle) starts the schedule again from now, so idle time is
+/// never saved up into a burst. And no slot is given while the cap-th newest is less than a window old: as in the
+/// local pacer (<see cref="DepartureWindow"/>), no sliding second holds more than the cap, whatever the lateness of
+/// the callers. A caller arriving early is told how long to wait, and takes nothing.
 /// Numbers are written with <c>%.0f</c>: Lua 5.1 would print a µs timestamp in exponent form and lose digits.
 /// </remarks>
 internal static class RedisGcraScript
 {
-    /// <summary>KEYS[1]: the endpoint's key. ARGV[1]: the interval, µs. ARGV[2]: the catch-up allowance, µs. Returns 0 (taken) or the µs to wait.</summary>
+    /// <summary>
+    /// KEYS[1]: the endpoint's key. ARGV[1]: the interval, µs. ARGV[2]: the catch-up allowance, µs. ARGV[3]: the most
+    /// slots in any window (≥ 1). ARGV[4]: the window, µs. Returns 0 (a slot was taken) or the µs to wait.
+    /// </summary>
     public const string Source = """
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
         local interval = tonumber(ARGV[1])
         local catchup = tonumber(ARGV[2])
-        local next = tonumber(redis.call('GET', KEYS[1]))
-        if next == nil or next < now - catchup then
-          next = now
+        local cap = tonumber(ARGV[3])
+        local window = tonumber(ARGV[4])
+        local newest = redis.call('LINDEX', KEYS[1], 0)
+        local slot = now
+        if newest then
+          slot = tonumber(newest) + interval
+          if slot < now - catchup then
+            slot = now
+          end
         end
-        if next > now then
-          return math.ceil(next - now)
+        local wait = slot - now
+        local oldest = redis.call('LINDEX', KEYS[1], cap - 1)
+        if oldest then
+          local free = tonumber(oldest) + window - now
+          if free > wait then
+            wait = free
+          end
         end
-        local after = next + interval
-        redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', string.format('%.0f', math.ceil((after - now) / 1000) + 1000))
+        if wait > 0 then
+          return math.ceil(wait)
+        end
+        redis.call('LPUSH', KEYS[1], string.format('%.0f', slot))
+        redis.call('LTRIM', KEYS[1], 0, cap - 1)
+        redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil((window + interval) / 1000) + 1000))
         return 0
         """;
 }

@@ -8,7 +8,8 @@ namespace TagWorker.Dispatch.Pacing.Redis;
 
 /// <summary>
 /// The app's rate budget in Redis (<c>RateLimit:Mode=Redis</c>): one GCRA key per endpoint and SDKAppID
-/// (<see cref="RedisGcraScript"/>), at <c>ImApi:RequestsPerSecond</c> for all processes together.
+/// (<see cref="RedisGcraScript"/>), at <c>ImApi:RequestsPerSecond</c> for all processes together, and never more than
+/// that many calls in any sliding second.
 /// When a call to Redis fails or times out, every endpoint answers <see cref="SharedTake.Unavailable"/> (the pacers
 /// fall back to this process's share, <c>ImApi:RequestsPerSecond ÷ RateLimit:Replicas</c>) and, every
 /// <c>RateLimit:Redis:ReconnectInterval</c> on the injected clock, one call tries Redis again.
@@ -17,6 +18,9 @@ internal sealed partial class RedisSharedRateBudget : ISharedRateBudget
 {
     // A caller this much late (of an interval) still keeps the shared schedule; see RedisGcraScript.
     private const double CatchUp = 0.5;
+
+    // The API's window: one second.
+    private const long WindowMicroseconds = 1_000_000;
 
     private readonly RedisBudgetConnection _connection;
     private readonly TimeProvider _time;
@@ -48,7 +52,8 @@ internal sealed partial class RedisSharedRateBudget : ISharedRateBudget
         var prefix = limits.Redis.KeyPrefix + ":" + api.SdkAppId.ToString(CultureInfo.InvariantCulture) + ":";
         _keys = Enum.GetValues<ImCommand>().ToDictionary(command => command, command => new RedisKey(prefix + ImCommandPaths.ToSegment(command)));
         var intervalMicroseconds = Math.Ceiling(1_000_000 / api.RequestsPerSecond);
-        _arguments = [intervalMicroseconds, Math.Floor(intervalMicroseconds * CatchUp)];
+        var cap = Math.Max(1, (int)Math.Floor(api.RequestsPerSecond));
+        _arguments = [intervalMicroseconds, Math.Floor(intervalMicroseconds * CatchUp), cap, WindowMicroseconds];
     }
 
     /// <summary>False while Redis is taken to be unreachable (the processes pace at their share).</summary>

@@ -21,7 +21,7 @@ public sealed class RedisSharedRateBudgetTests
         await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         var database = redis.GetDatabase();
         RedisKey key = "test:gcra";
-        RedisValue[] tenMinutesApart = [600_000_000, 0];
+        RedisValue[] tenMinutesApart = [600_000_000, 0, 100, 1_000_000];
 
         var first = (long)await database.ScriptEvaluateAsync(RedisGcraScript.Source, [key], tenMinutesApart);
         var second = (long)await database.ScriptEvaluateAsync(RedisGcraScript.Source, [key], tenMinutesApart);
@@ -32,7 +32,27 @@ public sealed class RedisSharedRateBudgetTests
         Assert.InRange(second, 590_000_000, 600_000_000);
         Assert.InRange(third, 590_000_000, second); // an early caller books nothing
         Assert.NotNull(ttl);
-        Assert.InRange(ttl.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        Assert.InRange(ttl.Value, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task Script_CapTakenWithinOneWindow_NextCallerWaitsUntilTheOldestLeavesIt()
+    {
+        await using var server = await RedisServer.StartAsync();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        var database = redis.GetDatabase();
+        RedisKey key = "test:window";
+        RedisValue[] threeInTenMinutes = [1, 0, 3, 600_000_000]; // 1 µs apart, at most 3 in any 10 minutes
+
+        var answers = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            answers.Add((long)await database.ScriptEvaluateAsync(RedisGcraScript.Source, [key], threeInTenMinutes));
+        }
+
+        Assert.Equal([0L, 0L, 0L], answers.Take(3));
+        Assert.InRange(answers[3], 590_000_000, 600_000_000);
+        Assert.Equal(3, await database.ListLengthAsync(key));
     }
 
     [Fact]
