@@ -35,11 +35,17 @@ internal static class SharedBudgetCommand
         var squeezeTo = new Option<int>("--squeeze-to") { Description = "The squeezed limit, calls/s per endpoint.", DefaultValueFactory = _ => 60 };
         var redisStopAt = new Option<int?>("--redis-stop-at") { Description = "Second at which redis-server is stopped (redis mode)." };
         var redisStartAt = new Option<int?>("--redis-start-at") { Description = "Second at which redis-server is started again on the same port." };
+        var drivers = new Option<string>("--drivers")
+        {
+            Description = "processes: real worker processes on local queues; dispatch: each worker reduced to its dispatch stage (client, pacer, dispatcher) in this process, kept saturated.",
+            DefaultValueFactory = _ => "processes",
+        };
+        drivers.AcceptOnlyFromAmong("processes", "dispatch");
         var command = new Command(
             "shared-budget",
             "N worker processes against one simulator (100 calls/s per endpoint, latency): calls/s together, share of the limit, frequency-limit violations; optional squeeze and Redis outage.")
         {
-            workers, mode, duration, latency, jitter, squeezeAt, squeezeFor, squeezeTo, redisStopAt, redisStartAt,
+            workers, mode, duration, latency, jitter, squeezeAt, squeezeFor, squeezeTo, redisStopAt, redisStartAt, drivers,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, cancellationToken) => RunAsync(
@@ -54,6 +60,7 @@ internal static class SharedBudgetCommand
                 parse.GetValue(squeezeTo),
                 parse.GetValue(redisStopAt),
                 parse.GetValue(redisStartAt),
+                parse.GetValue(drivers) == "dispatch",
                 [.. parse.UnmatchedTokens]),
             cancellationToken));
         return command;
@@ -67,16 +74,23 @@ internal static class SharedBudgetCommand
             new SimulatorOptions { Faults = new FaultOptions { Latency = plan.Latency, LatencyJitter = plan.Jitter, Seed = 1 } },
             cancellationToken).ConfigureAwait(false);
         await using var redis = plan.Redis ? await RedisServer.StartAsync(cancellationToken).ConfigureAwait(false) : null;
-        output.WriteLine(Invariant($"shared-budget: {plan.Workers} worker process(es), mode {(plan.Redis ? "redis" : "local")}, simulator {simulator.BaseAddress} at {VendorLimit} calls/s per endpoint, latency {plan.Latency.TotalMilliseconds} ± {plan.Jitter.TotalMilliseconds} ms, {plan.Duration} s; {Environment.ProcessorCount} cores; extra settings: {string.Join(' ', plan.ExtraSettings)}"));
+        output.WriteLine(Invariant($"shared-budget: {plan.Workers} {(plan.InProcessDispatch ? "in-process dispatch driver(s)" : "worker process(es)")}, mode {(plan.Redis ? "redis" : "local")}, simulator {simulator.BaseAddress} at {VendorLimit} calls/s per endpoint, latency {plan.Latency.TotalMilliseconds} ± {plan.Jitter.TotalMilliseconds} ms, {plan.Duration} s; {Environment.ProcessorCount} cores; extra settings: {string.Join(' ', plan.ExtraSettings)}"));
 
         // Enough distinct-user adds that no worker runs dry: the whole budget for the whole run, with a margin.
         var usersPerWorker = (int)Math.Ceiling(VendorLimit * plan.Duration * 100 * 1.5 / plan.Workers);
         var processes = new List<WorkerProcess>();
+        var dispatchDrivers = new List<DispatchDriver>();
         try
         {
             for (var worker = 0; worker < plan.Workers; worker++)
             {
                 var settings = WorkerSettings(plan, simulator, redis, Path.Combine(directory, $"queue-{worker}.db"));
+                if (plan.InProcessDispatch)
+                {
+                    dispatchDrivers.Add(new DispatchDriver(settings, worker));
+                    continue;
+                }
+
                 await EnqueueAsync(settings, worker, usersPerWorker, cancellationToken).ConfigureAwait(false);
                 processes.Add(WorkerProcess.Start(settings, Path.Combine(directory, $"worker-{worker}.log")));
             }
@@ -89,6 +103,11 @@ internal static class SharedBudgetCommand
             foreach (var process in processes)
             {
                 await process.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var driver in dispatchDrivers)
+            {
+                await driver.DisposeAsync().ConfigureAwait(false);
             }
 
             output.WriteLine($"worker logs kept in {directory}");
@@ -255,7 +274,7 @@ internal static class SharedBudgetCommand
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private sealed record Plan(
-        int Workers, bool Redis, int Duration, TimeSpan Latency, TimeSpan Jitter, int? SqueezeAt, int SqueezeFor, int SqueezeTo, int? RedisStopAt, int? RedisStartAt, string[] ExtraSettings);
+        int Workers, bool Redis, int Duration, TimeSpan Latency, TimeSpan Jitter, int? SqueezeAt, int SqueezeFor, int SqueezeTo, int? RedisStopAt, int? RedisStartAt, bool InProcessDispatch, string[] ExtraSettings);
 
     private sealed record Second(int T, long Ok, long Violations, long Calls, int Limit, string Phase);
 }

@@ -22,7 +22,7 @@ namespace TagWorker.EndToEnd.Tests.SharedBudget;
 public sealed class SharedBudgetEndToEndTests
 {
     private const int Workers = 3;
-    private const int MessagesPerWorker = 800;
+    private const int MessagesPerWorker = 1_000;
     private static readonly TimeSpan Wait = TimeSpan.FromMinutes(3);
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
 
@@ -49,7 +49,7 @@ public sealed class SharedBudgetEndToEndTests
             }
 
             // Shared: together at the app's budget, never over the API's limit.
-            await Task.WhenAll(workers.Select(worker => Metrics(worker).WhenSettled(SettlementOutcomes.Completed, 150))).WaitAsync(Wait, Ct);
+            await Task.WhenAll(workers.Select(worker => Metrics(worker).WhenSettled(SettlementOutcomes.Completed, 300))).WaitAsync(Wait, Ct);
             var shared = simulator.SnapshotStats();
             var sharedWhileRedisRan = workers.All(worker => Budget(worker).IsShared);
 

@@ -22,7 +22,7 @@ namespace TagWorker.Dispatch.Pacing;
 /// against the simulator's sliding window (20 ± 10 ms latency, limit squeezed from 100 to 60 for 10 s, same cuts): a
 /// line steep enough to be back at 97 within 5 s of the squeeze's end (9 calls/s per second) passes the 5% under the
 /// limit in half a second and so probes about once a second, each probe one refused call: 10 refusals, 1.8% of the
-/// calls. This curve probes every ~3.7 s: 4 refusals (0.8%), back at 97 in the fourth second. The measured figures
+/// calls. This curve (K = 2 s) probes every ~3 to 4 s: 4 refusals (0.8%), back at 97 within 4 s. The measured figures
 /// come from the bench's <c>shared-budget</c> verb.
 /// </para>
 /// </remarks>
@@ -47,7 +47,7 @@ internal sealed class AdaptiveRate
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
 
     /// <summary>How long the pace stays at the cut level before it probes upward.</summary>
-    public static readonly TimeSpan PlateauAt = TimeSpan.FromSeconds(2.2);
+    public static readonly TimeSpan PlateauAt = TimeSpan.FromSeconds(2);
 
     // The fifth power (CUBIC's convex part uses the third) keeps the probe gentle just past the plateau and steep soon
     // after: 1.55 K to pass a limit 5% over the plateau, 1.9 K to go from 57 to 97.

@@ -16,7 +16,8 @@ namespace TagWorker.Dispatch.Pacing.Redis;
 /// </summary>
 internal sealed partial class RedisSharedRateBudget : ISharedRateBudget
 {
-    // A caller this much late (of an interval) still keeps the shared schedule; see RedisGcraScript.
+    // A caller this much late (of an interval) still keeps the shared schedule; see RedisGcraScript. As in the local
+    // pacer; 1.5 intervals measured no better under load and let more calls through back to back.
     private const double CatchUp = 0.5;
 
     // The API's window: one second.
