@@ -19,6 +19,7 @@ namespace TagWorker.EndToEnd.Tests.SharedBudget;
 /// 100 calls/s per endpoint, sharing one budget in a real redis-server. For three worker processes and the figures,
 /// see the bench's <c>shared-budget</c> verb.
 /// </summary>
+[Collection(typeof(SharedBudgetCollection))]
 public sealed class SharedBudgetEndToEndTests
 {
     private const int Workers = 3;
