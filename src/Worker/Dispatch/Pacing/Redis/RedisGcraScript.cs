@@ -10,7 +10,7 @@ namespace TagWorker.Dispatch.Pacing.Redis;
 /// the schedule. A caller later than that (the budget was idle) starts the schedule again from now, so idle time is
 /// never saved up into a burst. And no slot is given while the cap-th newest is less than a window old: as in the
 /// local pacer (<see cref="DepartureWindow"/>), no sliding second holds more than the cap, whatever the lateness of
-/// the callers. A caller arriving early is told how long to wait, and takes nothing.
+/// the callers and the catch-up it allows. A caller arriving early is told how long to wait, and takes nothing.
 /// Numbers are written with <c>%.0f</c>: Lua 5.1 would print a µs timestamp in exponent form and lose digits.
 /// </remarks>
 internal static class RedisGcraScript
