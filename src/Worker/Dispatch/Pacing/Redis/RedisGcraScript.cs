@@ -5,10 +5,11 @@ namespace TagWorker.Dispatch.Pacing.Redis;
 /// one key per endpoint and SDKAppID, on Redis's own clock (<c>TIME</c>), so the processes' clocks never have to agree.
 /// </summary>
 /// <remarks>
-/// The key is a list of the slots taken, newest first, at most the cap long. The next slot is one interval after the
-/// newest; a caller arriving then, or at most the catch-up allowance later, takes it, so a caller a little late keeps
-/// the schedule. A caller later than that (the budget was idle) starts the schedule again from now, so idle time is
-/// never saved up into a burst. And no slot is given while the cap-th newest is less than a window old: as in the
+/// The key is a list of the slots taken, newest first, at most the cap long, each as <c>due:taken</c> (µs): when it
+/// was due and when it was taken (later, by up to the catch-up allowance). The next slot is due one interval after the
+/// newest's due time; a caller arriving then, or at most the catch-up allowance later, takes it, so a caller a little
+/// late keeps the schedule. A caller later than that (the budget was idle) starts the schedule again from now, so idle time is
+/// never saved up into a burst. And no slot is given while the cap-th newest was taken less than a window ago: as in the
 /// local pacer (<see cref="DepartureWindow"/>), no sliding second holds more than the cap, whatever the lateness of
 /// the callers and the catch-up it allows. A caller arriving early is told how long to wait, and takes nothing.
 /// Numbers are written with <c>%.0f</c>: Lua 5.1 would print a µs timestamp in exponent form and lose digits.
@@ -29,7 +30,7 @@ internal static class RedisGcraScript
         local newest = redis.call('LINDEX', KEYS[1], 0)
         local slot = now
         if newest then
-          slot = tonumber(newest) + interval
+          slot = tonumber(string.match(newest, '^(%d+)')) + interval
           if slot < now - catchup then
             slot = now
           end
@@ -37,7 +38,7 @@ internal static class RedisGcraScript
         local wait = slot - now
         local oldest = redis.call('LINDEX', KEYS[1], cap - 1)
         if oldest then
-          local free = tonumber(oldest) + window - now
+          local free = tonumber(string.match(oldest, ':(%d+)$')) + window - now
           if free > wait then
             wait = free
           end
@@ -45,7 +46,7 @@ internal static class RedisGcraScript
         if wait > 0 then
           return math.ceil(wait)
         end
-        redis.call('LPUSH', KEYS[1], string.format('%.0f', slot))
+        redis.call('LPUSH', KEYS[1], string.format('%.0f:%.0f', slot, now))
         redis.call('LTRIM', KEYS[1], 0, cap - 1)
         redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil((window + interval) / 1000) + 1000))
         return 0
