@@ -66,7 +66,10 @@ public static class EventValidationCodes
     /// <summary>A tag is longer than <see cref="TagEventLimits.MaxTagBytes"/> UTF-8 bytes.</summary>
     public const string TagTooLong = "TagTooLong";
 
-    /// <summary>An account, tag or <c>eventId</c> contains a control character (U+0000–U+001F, U+007F–U+009F) or an unpaired surrogate.</summary>
+    /// <summary><c>replayOf</c> is longer than <see cref="TagEventLimits.MaxEventIdLength"/> characters.</summary>
+    public const string ReplayOfTooLong = "ReplayOfTooLong";
+
+    /// <summary>An account, tag, <c>eventId</c> or <c>replayOf</c> contains a control character (U+0000–U+001F, U+007F–U+009F) or an unpaired surrogate.</summary>
     public const string InvalidCharacter = "InvalidCharacter";
 
     /// <summary>

@@ -16,4 +16,12 @@ public sealed record TagChangeEvent(
     DateTimeOffset OccurredAt,
     TagOperation Op,
     IReadOnlyList<string> Users,
-    IReadOnlyList<string> Tags);
+    IReadOnlyList<string> Tags)
+{
+    /// <summary>
+    /// The <c>eventId</c> of the dead-lettered event this one replays (set by <c>deadletters replay</c>), or null for
+    /// an original event. Informational: the worker applies a replay like any other event. At most
+    /// <see cref="TagEventLimits.MaxEventIdLength"/> characters, no control characters.
+    /// </summary>
+    public string? ReplayOf { get; init; }
+}

@@ -57,13 +57,14 @@ public static class TagChangeEventParser
         var op = ParseOp(wire.Op, errors);
         var users = TagChangeEventValidator.ValidateUsers(wire.Users, errors);
         var tags = TagChangeEventValidator.ValidateTags(op, wire.Tags, errors);
+        var replayOf = TagChangeEventValidator.ValidateReplayOf(wire.ReplayOf, errors);
         if (errors.HasErrors)
         {
             return TagChangeEventParseResult.Invalid(errors.ToList());
         }
 
         return TagChangeEventParseResult.Valid(
-            new TagChangeEvent(TagEventLimits.Version, wire.EventId!, occurredAt!.Value, op!.Value, users, tags));
+            new TagChangeEvent(TagEventLimits.Version, wire.EventId!, occurredAt!.Value, op!.Value, users, tags) { ReplayOf = replayOf });
     }
 
     private static DateTimeOffset? ParseOccurredAt(string? value, ValidationErrorCollector errors)

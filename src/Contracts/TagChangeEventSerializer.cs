@@ -5,7 +5,7 @@ namespace TagWorker.Contracts;
 
 /// <summary>
 /// Writes a <see cref="TagChangeEvent"/> as the v1 queue message body: UTF-8 JSON without a byte-order mark, fields
-/// in contract order, <c>occurredAt</c> in RFC 3339 (<c>Z</c> for offset zero), <c>tags</c> omitted when empty,
+/// in contract order, <c>occurredAt</c> in RFC 3339 (<c>Z</c> for offset zero), <c>tags</c> and <c>replayOf</c> omitted when empty,
 /// non-ASCII characters written as themselves rather than escaped.
 /// </summary>
 public static class TagChangeEventSerializer
@@ -26,6 +26,7 @@ public static class TagChangeEventSerializer
             Op = WireOperation.NameOf(e.Op),
             Users = e.Users,
             Tags = e.Tags is { Count: > 0 } ? e.Tags : null,
+            ReplayOf = string.IsNullOrEmpty(e.ReplayOf) ? null : e.ReplayOf,
         };
         return JsonSerializer.SerializeToUtf8Bytes(wire, TagChangeEventJsonContext.Writer.TagChangeEventJson);
     }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using TagWorker.ImSimulator.Hosting;
 using TagWorker.ImSimulator.Limits;
 

@@ -1,3 +1,3 @@
 using TagWorker.Cli;
 
-return await TagWorkerCommandLine.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await TagWorkerCommandLine.RunAsync(args).ConfigureAwait(false);

@@ -28,6 +28,7 @@ internal sealed class DispatchDriver : IAsyncDisposable
         services.AddMetrics();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TagWorkerMetrics>();
+        services.AddSingleton<TagWorkerActivitySource>();
         services.AddImApiClient();
         services.AddDispatch();
         _services = services.BuildServiceProvider();

@@ -25,4 +25,7 @@ internal sealed class TagChangeEventJson
 
     [JsonPropertyName(WireNames.Tags)]
     public IReadOnlyList<string?>? Tags { get; init; }
+
+    [JsonPropertyName(WireNames.ReplayOf)]
+    public string? ReplayOf { get; init; }
 }

@@ -41,6 +41,32 @@ internal static class TagChangeEventValidator
         ValidateCharacters(eventId, "eventId", WireNames.EventId, shown, errors);
     }
 
+    /// <summary>
+    /// <c>replayOf</c> is optional (null or empty counts as absent); when present it holds an <c>eventId</c>, so the
+    /// same length and character rules apply.
+    /// </summary>
+    /// <returns>The value, or null when absent.</returns>
+    public static string? ValidateReplayOf(string? replayOf, ValidationErrorCollector errors)
+    {
+        if (string.IsNullOrEmpty(replayOf))
+        {
+            return null;
+        }
+
+        var shown = DisplayValue.Of(replayOf);
+        if (replayOf.Length > TagEventLimits.MaxEventIdLength)
+        {
+            errors.Add(
+                EventValidationCodes.ReplayOfTooLong,
+                WireNames.ReplayOf,
+                shown,
+                $"replayOf '{shown}' is {replayOf.Length} characters, the limit is {TagEventLimits.MaxEventIdLength}");
+        }
+
+        ValidateCharacters(replayOf, "replayOf", WireNames.ReplayOf, shown, errors);
+        return replayOf;
+    }
+
     /// <returns>The distinct accounts in order of first appearance (nulls left out).</returns>
     public static IReadOnlyList<string> ValidateUsers(IReadOnlyList<string?>? users, ValidationErrorCollector errors)
     {

@@ -10,9 +10,10 @@ internal static class WireNames
     public const string Op = "op";
     public const string Users = "users";
     public const string Tags = "tags";
+    public const string ReplayOf = "replayOf";
 
     public static bool IsField(string name) =>
-        name is Version or EventId or OccurredAt or Op or Users or Tags;
+        name is Version or EventId or OccurredAt or Op or Users or Tags or ReplayOf;
 
     public static string Item(string array, int index) => $"{array}[{index}]";
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
 using TagWorker.ImApi;
 
 namespace TagWorker.ImSimulator.Api;

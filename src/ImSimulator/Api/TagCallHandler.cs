@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using TagWorker.ImApi;
 using TagWorker.ImSimulator.Faults;
 using TagWorker.ImSimulator.Hosting;

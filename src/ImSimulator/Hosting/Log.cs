@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace TagWorker.ImSimulator.Hosting;
 
 /// <summary>The simulator's log messages (event ids 1–99 are stable). UserSigs and keys are never logged.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Routing;
 using TagWorker.ImSimulator.Api;
 using TagWorker.ImSimulator.Control;
 

@@ -1,105 +1,87 @@
 using System.CommandLine;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using TagWorker.Demo;
-using TagWorker.Hosting;
+using System.CommandLine.Help;
 
 namespace TagWorker.Cli;
 
 /// <summary>
 /// The command line: no verb runs the worker service; <c>demo</c> runs the whole job on embedded defaults;
-/// <c>enqueue FILE.jsonl</c> puts events on the configured source. Tokens that are not verbs or their options
-/// (<c>--Section:Key=value</c>) are configuration and go to the host. Exit code 0 on success, otherwise non-zero
-/// with a one-line reason on stderr.
+/// <c>enqueue FILE.jsonl</c> puts events on the configured source; <c>tags get USER…</c> reads users' tags;
+/// <c>deadletters list|show|replay|purge</c> works on the configured source's dead letters. Settings
+/// (<c>--Section:Key=value</c>, <c>--Section:Key value</c>, <c>--Source</c>, <c>--urls</c>, <c>--environment</c>)
+/// may stand anywhere and go to the host; any other token that is not a verb, an option or an argument is an error
+/// naming it (exit 2), so a mistyped verb never starts the service. Exit code 0 on success, otherwise non-zero with
+/// a one-line reason on standard error (<see cref="ExitCodes"/>).
 /// </summary>
 public static class TagWorkerCommandLine
 {
-    public static RootCommand Build()
+    /// <summary>Runs the command line on the process's console.</summary>
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, CommandLineContext.ForConsole(), CancellationToken.None);
+
+    /// <summary>Runs the command line with <paramref name="context"/>'s output streams and host hook.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CommandLineContext context, CancellationToken cancellationToken)
     {
-        var root = new RootCommand("TagWorker: applies tag-change events from a queue to Tencent Cloud IM's user-tag API. Without a verb it runs the worker service; settings as --Section:Key=value.")
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        var split = ConfigurationArguments.Split(args);
+        if (split.Error is { } error)
         {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        root.SetAction((parse, cancellationToken) => Guarded(() => RunServiceAsync(Config(parse), cancellationToken)));
-        root.Subcommands.Add(BuildDemo());
-        root.Subcommands.Add(EnqueueCommand.Build(Config));
+            return await UsageErrorAsync(context, error).ConfigureAwait(false);
+        }
+
+        var root = Build(split.Configuration, context);
+        // No response files: an argument starting with @ (an IM account can) is taken as it is.
+        var parse = root.Parse(split.Verb, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+        {
+            return await UsageErrorAsync(context, Describe(parse)).ConfigureAwait(false);
+        }
+
+        return await parse.InvokeAsync(Invocation(context), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How System.CommandLine invokes the verb's action.</summary>
+    internal static InvocationConfiguration Invocation(CommandLineContext context) => new()
+    {
+        // Set explicitly, not left to the default: System.CommandLine 2.0.0 ships without process-termination
+        // handling, but its release branch restores a 2-second default (dotnet/command-line-api PR #2674, see issue
+        // #2739). With it, SIGTERM would cancel the action and end the process 2 s later, cutting short the
+        // service's drain, which runs up to HostOptions.ShutdownTimeout. The host's console lifetime owns
+        // SIGTERM/SIGINT for the service; the other verbs handle them themselves (TerminationSignal).
+        ProcessTerminationTimeout = null,
+        Output = context.Output,
+        Error = context.Error,
+    };
+
+    /// <summary>The verbs, their options and actions; <paramref name="configuration"/> goes to every host they build.</summary>
+    internal static RootCommand Build(IReadOnlyList<string> configuration, CommandLineContext context)
+    {
+        var root = new RootCommand(
+            "TagWorker: applies tag-change events from a queue to Tencent Cloud IM's user-tag API. Without a verb it runs the worker service. "
+            + "Settings go anywhere as --Section:Key=value (or --Section:Key value), e.g. --ImApi:Region=Singapore, --Source=ServiceBus, --urls=http://127.0.0.1:8081.");
+        root.SetAction((_, cancellationToken) => VerbAction.RunServiceAsync(context, token => ServiceCommand.RunAsync(configuration, context, token), cancellationToken));
+        root.Subcommands.Add(DemoCommand.Build(configuration, context));
+        root.Subcommands.Add(EnqueueCommand.Build(configuration, context));
+        root.Subcommands.Add(TagsCommand.Build(configuration, context));
+        root.Subcommands.Add(DeadLettersCommand.Build(configuration, context));
         return root;
     }
 
-    private static string[] Config(ParseResult parse) => [.. parse.UnmatchedTokens];
-
-    private static Command BuildDemo()
+    private static string Describe(ParseResult parse)
     {
-        var defaults = new DemoSettings();
-        var events = new Option<int>("--events") { Description = "Synthetic events to enqueue.", DefaultValueFactory = _ => defaults.Events };
-        var users = new Option<int>("--users") { Description = "Users the events are spread over.", DefaultValueFactory = _ => defaults.Users };
-        var invalid = new Option<int>("--invalid") { Description = "Invalid messages mixed in (dead-lettered as InvalidEvent).", DefaultValueFactory = _ => defaults.InvalidEvents };
-        var seed = new Option<int>("--seed") { Description = "Seed of the event stream and the simulator's faults.", DefaultValueFactory = _ => defaults.Seed };
-        var errorRate = new Option<double>("--error-rate") { Description = "Probability of an injected 91000 answer.", DefaultValueFactory = _ => defaults.ErrorRate91000 };
-        var http502 = new Option<double>("--http502-rate") { Description = "Probability of an injected HTTP 502.", DefaultValueFactory = _ => defaults.Http502Rate };
-        var latency = new Option<int>("--latency-ms") { Description = "Simulated API latency in milliseconds.", DefaultValueFactory = _ => (int)defaults.Latency.TotalMilliseconds };
-        var quiet = new Option<bool>("--no-progress") { Description = "Do not redraw a progress line." };
-        var demo = new Command("demo", "Runs the whole job on embedded defaults: local durable queue, in-process IM simulator with faults, synthetic events; prints a summary and checks the final state against a model.")
+        if (parse.UnmatchedTokens.Count > 0)
         {
-            events, users, invalid, seed, errorRate, http502, latency, quiet,
-        };
-        demo.TreatUnmatchedTokensAsErrors = false;
-        demo.SetAction((parse, cancellationToken) => Guarded(() =>
-        {
-            var settings = new DemoSettings
-            {
-                Events = parse.GetValue(events),
-                Users = parse.GetValue(users),
-                InvalidEvents = parse.GetValue(invalid),
-                Seed = parse.GetValue(seed),
-                ErrorRate91000 = parse.GetValue(errorRate),
-                Http502Rate = parse.GetValue(http502),
-                Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
-                Progress = !parse.GetValue(quiet),
-            };
-            return new DemoRunner(settings, Config(parse), Console.Out).RunAsync(cancellationToken);
-        }));
-        return demo;
+            return $"unknown verb or option '{parse.UnmatchedTokens[0]}'";
+        }
+
+        var command = parse.CommandResult.Command;
+        return command.Action is null && command.Subcommands.Count > 0
+            ? $"{command.Name} needs one of: {string.Join(", ", command.Subcommands.Select(static c => c.Name))}"
+            : parse.Errors[0].Message;
     }
 
-    private static async Task<int> RunServiceAsync(string[] args, CancellationToken cancellationToken)
+    private static async Task<int> UsageErrorAsync(CommandLineContext context, string message)
     {
-        var builder = TagWorkerHost.CreateWebBuilder(args);
-        builder.AddTagWorker();
-        var app = builder.Build();
-        app.MapTagWorkerHealth();
-        await app.RunAsync(cancellationToken).ConfigureAwait(false);
-        if (app.Services.GetRequiredService<TagWorkerService>().Fault is { } fault)
-        {
-            await Console.Error.WriteLineAsync($"tagworker: {fault.Message}").ConfigureAwait(false);
-            return 1;
-        }
-
-        return 0;
-    }
-
-    /// <summary>Turns a start-up failure into the one-line reason and exit code the outside interface promises.</summary>
-    internal static async Task<int> Guarded(Func<Task<int>> run)
-    {
-        try
-        {
-            return await run().ConfigureAwait(false);
-        }
-        catch (OptionsValidationException exception)
-        {
-            await Console.Error.WriteLineAsync($"tagworker: invalid settings: {string.Join(" ", exception.Failures)}").ConfigureAwait(false);
-            return 2;
-        }
-        catch (OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync("tagworker: cancelled").ConfigureAwait(false);
-            return 130;
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or IOException or UnauthorizedAccessException or FormatException)
-        {
-            await Console.Error.WriteLineAsync($"tagworker: {exception.Message}").ConfigureAwait(false);
-            return 1;
-        }
+        await context.Error.WriteLineAsync($"tagworker: {message}").ConfigureAwait(false);
+        return ExitCodes.Usage;
     }
 }

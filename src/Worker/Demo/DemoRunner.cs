@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TagWorker.Contracts;
 using TagWorker.Hosting;
@@ -117,6 +114,7 @@ public sealed class DemoRunner(DemoSettings settings, string[] configurationArgs
 
     private async Task<bool> WaitForAllSettledAsync(TagWorkerMetrics metrics, RunningSimulator simulator, int total, long started, TimeProvider timeProvider, List<Sample> samples, CancellationToken cancellationToken)
     {
+        var progress = new DemoProgress(output, settings.RedrawProgress, settings.ProgressLineInterval);
         while (true)
         {
             var settled = metrics.Settled(SettlementOutcomes.Completed) + metrics.Settled(SettlementOutcomes.DeadLettered);
@@ -124,24 +122,19 @@ public sealed class DemoRunner(DemoSettings settings, string[] configurationArgs
             samples.Add(new Sample(elapsed, metrics.MessagesReceived, [.. Endpoints.Select(metrics.Calls)]));
             if (settings.Progress)
             {
-                var stats = simulator.SnapshotStats();
-                var calls = stats.Endpoints.Values.Sum(static e => e.Calls);
-                output.Write($"\r  {elapsed.TotalSeconds,6:0.0} s  settled {settled,8:N0}/{total:N0}  calls {calls,6:N0}  ({calls / Math.Max(elapsed.TotalSeconds, 0.001),5:0} /s)  retries {metrics.Retries,5:N0}  dead-lettered {metrics.Settled(SettlementOutcomes.DeadLettered),3:N0}   ");
+                var calls = simulator.SnapshotStats().Endpoints.Values.Sum(static e => e.Calls);
+                progress.Report(elapsed, settled, total, calls, metrics.Retries, metrics.Settled(SettlementOutcomes.DeadLettered));
             }
 
             if (settled >= total)
             {
-                if (settings.Progress)
-                {
-                    output.WriteLine();
-                }
-
+                progress.Complete();
                 return true;
             }
 
             if (elapsed > settings.Timeout)
             {
-                output.WriteLine();
+                progress.Complete();
                 output.WriteLine($"Timed out after {settings.Timeout} with {settled:N0} of {total:N0} messages settled.");
                 return false;
             }

@@ -24,6 +24,15 @@ public sealed record DemoSettings
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Whether to redraw a progress line every second.</summary>
+    /// <summary>Whether to print progress while the worker runs.</summary>
     public bool Progress { get; init; } = true;
+
+    /// <summary>
+    /// Whether the output is a terminal, where the progress line is redrawn in place; otherwise a plain line is
+    /// printed every <see cref="ProgressLineInterval"/>.
+    /// </summary>
+    public bool RedrawProgress { get; init; }
+
+    /// <summary>How often a plain progress line is printed when <see cref="RedrawProgress"/> is false; default 5 s.</summary>
+    public TimeSpan ProgressLineInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -1,4 +1,5 @@
 using Polly.CircuitBreaker;
+using TagWorker.ImApi;
 
 namespace TagWorker.Dispatch;
 
@@ -13,6 +14,7 @@ public sealed class ConfigurationFaultCircuit
     private readonly object _gate = new();
     private TaskCompletionSource _opened = NewSignal();
     private TaskCompletionSource _closed = NewSignal();
+    private readonly HashSet<ImCommand> _failedEndpoints = [];
     private volatile string? _fault;
 
     public ConfigurationFaultCircuit()
@@ -53,11 +55,31 @@ public sealed class ConfigurationFaultCircuit
         }
     }
 
-    public async Task OpenAsync(string fault, CancellationToken cancellationToken)
+    /// <summary>The endpoints whose answers opened the circuit (the probe tests each of them); empty while closed.</summary>
+    public IReadOnlyCollection<ImCommand> FailedEndpoints
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _failedEndpoints];
+            }
+        }
+    }
+
+    public Task OpenAsync(string fault, CancellationToken cancellationToken) => OpenAsync(fault, endpoint: null, cancellationToken);
+
+    /// <summary>Opens the circuit because <paramref name="endpoint"/> answered with a configuration fault.</summary>
+    public async Task OpenAsync(string fault, ImCommand? endpoint, CancellationToken cancellationToken)
     {
         await ManualControl.IsolateAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
+            if (endpoint is { } failed)
+            {
+                _failedEndpoints.Add(failed);
+            }
+
             if (_fault is not null)
             {
                 return;
@@ -80,6 +102,7 @@ public sealed class ConfigurationFaultCircuit
             }
 
             _fault = null;
+            _failedEndpoints.Clear();
             _opened = NewSignal();
             _closed.TrySetResult();
         }

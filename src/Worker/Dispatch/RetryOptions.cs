@@ -10,7 +10,7 @@ public sealed class RetryOptions
 {
     public const string SectionName = "Retry";
 
-    /// <summary>Attempts per request, the first included, before its messages are dead-lettered (<c>RetriesExhausted</c>). Default 8, 1..100.</summary>
+    /// <summary>Attempts per request, the first included, before its messages go back to the source (abandoned with the last error; never dead-lettered). Default 8, 1..100.</summary>
     [Range(1, 100, ErrorMessage = "Retry:MaxAttempts must be between {1} and {2}.")]
     public int MaxAttempts { get; set; } = 8;
 

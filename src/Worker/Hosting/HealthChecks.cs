@@ -12,6 +12,15 @@ internal sealed class CircuitHealthCheck(ConfigurationFaultCircuit circuit) : IH
             : HealthCheckResult.Healthy());
 }
 
+/// <summary>Readiness: not ready while an endpoint's outage circuit is open (intake waits; held messages are kept).</summary>
+internal sealed class OutageHealthCheck(OutageCircuit outage) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(outage.Cause is { } cause
+            ? HealthCheckResult.Unhealthy($"Outage of the IM API; intake stopped and calls held until the endpoint answers again: {cause}")
+            : HealthCheckResult.Healthy());
+}
+
 /// <summary>Liveness: the worker service's loop is running.</summary>
 internal sealed class WorkerLivenessHealthCheck(WorkerHealth health) : IHealthCheck
 {

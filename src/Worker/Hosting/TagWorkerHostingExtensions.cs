@@ -1,19 +1,12 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
-using Serilog;
 using TagWorker.Dispatch;
 using TagWorker.Dispatch.Pacing;
 using TagWorker.Dispatch.Pacing.Redis;
 using TagWorker.ImApi;
 using TagWorker.Intake;
+using TagWorker.Pipeline;
 using TagWorker.Planning;
 using TagWorker.Settlement;
 using TagWorker.Sources.Local;
@@ -50,6 +43,7 @@ public static class TagWorkerHostingExtensions
         }
 
         services.AddBatching();
+        services.AddPipeline();
         services.AddImApiClient();
         services.AddEmbeddedSimulator(builder.Configuration);
         services.AddDispatch();
@@ -63,17 +57,10 @@ public static class TagWorkerHostingExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<TagWorkerService>());
         services.AddHealthChecks()
             .AddCheck<WorkerLivenessHealthCheck>("worker")
-            .AddCheck<CircuitHealthCheck>("im-api-configuration", tags: [ReadyTag]);
+            .AddCheck<CircuitHealthCheck>("im-api-configuration", tags: [ReadyTag])
+            .AddCheck<OutageHealthCheck>("im-api-outage", tags: [ReadyTag]);
 
-        services.AddSerilog((sp, logger) => logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext());
-        services.AddOpenTelemetry().WithMetrics(metrics =>
-        {
-            metrics.AddMeter(TagWorkerMetrics.MeterName).AddHttpClientInstrumentation();
-            if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            {
-                metrics.AddOtlpExporter();
-            }
-        });
+        builder.AddTagWorkerTelemetry();
         return builder;
     }
 
@@ -83,9 +70,8 @@ public static class TagWorkerHostingExtensions
     /// </summary>
     public static IServiceCollection AddDispatch(this IServiceCollection services)
     {
-        services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RetryOptions>, RetryOptionsValidator>();
-        services.AddOptions<CircuitOptions>().BindConfiguration(CircuitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<RetryOptions, RetryOptionsValidator>().BindConfiguration(RetryOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<CircuitOptions, CircuitOptionsValidator>().BindConfiguration(CircuitOptions.SectionName);
         services.AddOptionsWithValidateOnStart<RateLimitOptions, RateLimitOptionsValidator>().BindConfiguration(RateLimitOptions.SectionName);
         services.TryAddSingleton<RedisBudgetConnection>();
         services.TryAddSingleton<RedisSharedRateBudget>();
@@ -102,6 +88,8 @@ public static class TagWorkerHostingExtensions
                 ceiling / limits.Replicas);
         });
         services.AddSingleton<ConfigurationFaultCircuit>();
+        services.AddSingleton<OutageCircuit>();
+        services.AddSingleton<HarmlessWriteProbe>();
         services.AddSingleton<RequestDispatcher>();
         return services;
     }

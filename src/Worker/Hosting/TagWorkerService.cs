@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TagWorker.Dispatch;
 using TagWorker.ImApi;
@@ -77,10 +74,12 @@ internal sealed class TagWorkerService(
         {
             var loop = coordinator.RunAsync();
             using var intakeStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var receiving = source.RunAsync((message, _) => intake.AcceptAsync(message, coordinator), intakeStop.Token);
+            var receiving = source.RunAsync((message, ct) => intake.AcceptAsync(message, coordinator, ct), intakeStop.Token);
 
             var stopped = Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, stoppingToken);
-            await Task.WhenAny(receiving, circuit.WhenOpened, stopped, loop).ConfigureAwait(false);
+            // A fence request ends the session too: the next one starts only after the source's fence, so a message whose
+            // settlement failed comes back before anything newer of its users.
+            await Task.WhenAny(receiving, circuit.WhenOpened, stopped, loop, coordinator.WhenFenceRequested).ConfigureAwait(false);
 
             await intakeStop.CancelAsync().ConfigureAwait(false);
             coordinator.RequestDrain(circuit.IsOpen ? DrainMode.Abandon : DrainMode.Finish);

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace TagWorker.ImApi;
 
 /// <summary>Log messages of the IM API client (event ids 3000–3099). Never carries the secret key, the UserSig or a request URL.</summary>

@@ -1,10 +1,9 @@
+using System.Diagnostics;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TagWorker.Contracts;
 using TagWorker.Dispatch;
 using TagWorker.ImApi;
-using TagWorker.Merging;
 using TagWorker.Planning;
 using TagWorker.Settlement;
 using TagWorker.Sources;
@@ -13,41 +12,47 @@ using TagWorker.Telemetry;
 namespace TagWorker.Pipeline;
 
 /// <summary>
-/// The merger, barrier, packer and settlement order in one place. All pipeline state is owned by a single loop that
-/// reads <see cref="PipelineSignal"/>s, so nothing is shared between threads: intake callbacks, call completions and
-/// timers only post signals.
+/// The loop that moves signals between the stages. Each stage's rules live in its own folder: a user's progress
+/// (open fold, frozen steps, on the wire) is <c>Merging/UserProgress</c>, when to pack is
+/// <c>Planning/RequestPacker</c>, what is sent and how it ended is <c>Dispatch</c>, and the order and fate of
+/// settlements is <c>Settlement</c> (<see cref="RedeliveryRules"/>, <see cref="UserLedger"/>,
+/// <see cref="MessageSettler"/>). All pipeline state is owned by this one loop, which reads
+/// <see cref="PipelineSignal"/>s, so nothing is shared between threads: intake, call completions, settlement
+/// reports, lock losses and timers only post signals.
 /// <para>
-/// Packing is incremental and per endpoint, because the rate budget is per endpoint: each endpoint keeps a list of
-/// users whose next step is for it, oldest first, and a request is formed as soon as the list holds a full request
-/// (or its oldest user waited <see cref="BatchingOptions.MaxBatchDelay"/>, or the pipeline drains). A user's open fold
-/// keeps absorbing changes until the moment it is packed, and is then frozen into steps by the
-/// <see cref="BatchPlanner"/>; its later steps join the next endpoint's list as each one resolves. So a backlog yields
-/// full requests on every endpoint at once, and one user is never on the wire twice.
+/// One coordinator serves one intake session: it is drained (finish or abandon) and thrown away when intake stops
+/// — on shutdown, when the configuration-fault circuit opens, and when a settlement failed and the source must
+/// fence (<see cref="WhenFenceRequested"/>) so the message comes back before anything newer.
 /// </para>
-/// One coordinator serves one intake session: it is drained (finish or abandon) and thrown away when intake stops.
 /// </summary>
 internal sealed class PipelineCoordinator : IAsyncDisposable
 {
-    private static readonly ImCommand[] Endpoints = [ImCommand.RemoveAllTags, ImCommand.RemoveTag, ImCommand.AddTag];
+    /// <summary>Most message spans one call's span links to (a call carries up to 100 users' folds).</summary>
+    private const int MaxLinksPerCall = 32;
+
+    /// <summary>How long a parked message may wait for the return of an older one before intake fences.</summary>
+    internal static readonly TimeSpan MaxParkTime = TimeSpan.FromSeconds(30);
 
     private readonly Channel<PipelineSignal> _signals = Channel.CreateUnbounded<PipelineSignal>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, UserSlot> _slots = new(StringComparer.Ordinal);
-    private readonly Dictionary<ImCommand, LinkedList<UserSlot>> _ready = Endpoints.ToDictionary(static c => c, static _ => new LinkedList<UserSlot>());
-    private readonly Dictionary<ImCommand, int> _inFlight = Endpoints.ToDictionary(static c => c, static _ => 0);
     private readonly HashSet<UserSlot> _idleSlots = [];
+    private readonly HashSet<UserSlot> _parkedUsers = [];
+    private readonly TaskCompletionSource _fence = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly BatchPlanner _planner;
     private readonly RequestDispatcher _dispatcher;
     private readonly MessageSettler _settler;
     private readonly TagWorkerMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly long _maxBatchDelayTicks;
-    private readonly int _maxUsersPerRequest;
-    private readonly int _maxInFlightPerEndpoint;
-    private readonly ITimer _flushTimer;
+    private readonly ITagEventSource? _source;
+    private readonly PipelineStatistics? _statistics;
+    private readonly RequestPacker<UserSlot> _packer;
+    private readonly HeldWindow _window;
+    private readonly Action<ImCommand, List<UserSlot>, string> _send;
+    private readonly long _backlogPollTicks;
+    private readonly ITimer _timer;
     private readonly CancellationTokenSource _hardStop = new();
     private long _timerDue = long.MaxValue;
-    private int _unresolvedCalls;
     private int _trackedMessages;
     private DrainMode? _drain;
     private bool _intakeStopped;
@@ -60,8 +65,11 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         TagWorkerMetrics metrics,
         IOptions<BatchingOptions> batching,
         IOptions<ImApiOptions> imApi,
+        IOptions<PipelineOptions> pipeline,
         TimeProvider timeProvider,
-        ILogger<PipelineCoordinator> logger)
+        ILogger<PipelineCoordinator> logger,
+        PipelineStatistics? statistics = null,
+        ITagEventSource? source = null)
     {
         _planner = planner;
         _dispatcher = dispatcher;
@@ -69,23 +77,51 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         _metrics = metrics;
         _timeProvider = timeProvider;
         _logger = logger;
-        _maxBatchDelayTicks = (long)(batching.Value.MaxBatchDelay.TotalSeconds * timeProvider.TimestampFrequency);
-        _maxUsersPerRequest = batching.Value.MaxUsersPerRequest;
-
-        // Requests beyond what the endpoint can have on the wire would only queue for tokens; leaving their users
-        // unpacked lets them keep folding instead.
-        _maxInFlightPerEndpoint = imApi.Value.MaxConcurrentRequests;
-        _flushTimer = timeProvider.CreateTimer(static state => ((PipelineCoordinator)state!).Post(new PipelineSignal.Tick()), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _source = source;
+        _statistics = statistics;
+        var frequency = timeProvider.TimestampFrequency;
+        _packer = new RequestPacker<UserSlot>(
+            batching.Value.MaxUsersPerRequest,
+            // Requests beyond what the endpoint can have on the wire would only queue for tokens; leaving their users
+            // unpacked lets them keep folding instead.
+            imApi.Value.MaxConcurrentRequests,
+            (long)(batching.Value.MaxBatchDelay.TotalSeconds * frequency),
+            (long)(batching.Value.MaxBacklogHold.TotalSeconds * frequency));
+        _window = new HeldWindow(pipeline.Value.MaxHeldMessages, pipeline.Value.MaxHeldBytes);
+        _backlogPollTicks = frequency / 10;
+        _send = Send;
+        _timer = timeProvider.CreateTimer(static state => ((PipelineCoordinator)state!).Post(new PipelineSignal.Tick()), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Whether new messages are still welcome (false once draining started).</summary>
     public bool IsAccepting => _accepting;
 
-    /// <summary>Hands a valid event to the pipeline. Called by intake from any thread.</summary>
+    /// <summary>Messages taken in and not yet settled.</summary>
+    public int HeldMessages => _window.Messages;
+
+    /// <summary>
+    /// Completes when a settlement failed (the broker may still hold that message locked): intake must stop, and the
+    /// source fence before it receives again, so the message comes back before anything newer of its users.
+    /// </summary>
+    public Task WhenFenceRequested => _fence.Task;
+
+    /// <summary>
+    /// Waits for room in the window, then hands a valid event to the pipeline. Called by intake; the wait is the
+    /// back-pressure that stops the source receiving while the window is full.
+    /// </summary>
+    public async ValueTask AcceptAsync(SourceMessage message, TagChangeEvent tagEvent, MessageTrace trace, CancellationToken cancellationToken)
+    {
+        var bytes = message.Body.Length;
+        await _window.EnterAsync(bytes, cancellationToken).ConfigureAwait(false);
+        Track(message, tagEvent, bytes, trace);
+    }
+
+    /// <summary>Hands a valid event to the pipeline without waiting for room (tests; the window still counts it).</summary>
     public void Accept(SourceMessage message, TagChangeEvent tagEvent)
     {
-        Interlocked.Increment(ref _trackedMessages);
-        Post(new PipelineSignal.MessageAccepted(message, tagEvent));
+        var bytes = message.Body.Length;
+        _window.Enter(bytes);
+        Track(message, tagEvent, bytes, default);
     }
 
     /// <summary>Asks the loop to wind down; <see cref="RunAsync"/> returns once every taken message is settled.</summary>
@@ -120,8 +156,9 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 Handle(signal);
             }
 
-            SendReadyRequests();
-            if (_drain is not null && _intakeStopped && Volatile.Read(ref _trackedMessages) == 0 && _unresolvedCalls == 0)
+            SendDueRequests();
+            Publish();
+            if (_drain is not null && _intakeStopped && Volatile.Read(ref _trackedMessages) == 0 && _packer.InFlight == 0)
             {
                 break;
             }
@@ -132,8 +169,31 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _flushTimer.DisposeAsync().ConfigureAwait(false);
+        await _timer.DisposeAsync().ConfigureAwait(false);
         _hardStop.Dispose();
+    }
+
+    /// <summary>Hands the gauges their numbers (cheap: no walk over the users).</summary>
+    private void Publish()
+    {
+        if (_statistics is null)
+        {
+            return;
+        }
+
+        _statistics.HeldMessages = _window.Messages;
+        _statistics.PendingUsers = _slots.Count;
+        var oldest = _packer.OldestReadySince;
+        _statistics.OldestPendingSince = oldest == long.MaxValue
+            ? null
+            : _timeProvider.GetUtcNow() - _timeProvider.GetElapsedTime(oldest);
+    }
+
+    private void Track(SourceMessage message, TagChangeEvent tagEvent, long bytes, MessageTrace trace)
+    {
+        Interlocked.Increment(ref _trackedMessages);
+        var tracked = new TrackedMessage(message, tagEvent, _timeProvider.GetTimestamp(), bytes, trace);
+        Post(new PipelineSignal.MessageAccepted(tracked));
     }
 
     private void Post(PipelineSignal signal) => _signals.Writer.TryWrite(signal);
@@ -143,310 +203,405 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         switch (signal)
         {
             case PipelineSignal.MessageAccepted accepted:
-                OnMessage(accepted.Message, accepted.Event);
+                OnMessage(accepted.Message);
                 break;
             case PipelineSignal.CallResolved resolved:
                 OnCallResolved(resolved.Request, resolved.Outcomes);
+                break;
+            case PipelineSignal.SettlementBroke broke:
+                OnSettlementBroke(broke.Message, broke.Result);
+                break;
+            case PipelineSignal.LockLost lost:
+                OnLockLost(lost.Message);
                 break;
             case PipelineSignal.Drain drain:
                 OnDrain(drain.Mode);
                 break;
             case PipelineSignal.IntakeStopped:
                 _intakeStopped = true;
+                if (_drain is not null)
+                {
+                    // Nothing can come back any more in this session: what waits for a return goes back too.
+                    ReturnParked("intake stopped while an earlier message of the same user was on its way back");
+                }
+
                 break;
             case PipelineSignal.Tick:
                 _timerDue = long.MaxValue;
                 SweepIdleSlots();
+                CheckParked();
                 break;
         }
     }
 
-    private void OnMessage(SourceMessage message, TagChangeEvent tagEvent)
+    private UserSlot Slot(string account)
     {
-        var tracked = new TrackedMessage(message, tagEvent.Users);
-        if (_drain is DrainMode.Abandon)
+        if (!_slots.TryGetValue(account, out var slot))
         {
-            // Arrived after intake stopped taking; it goes straight back.
-            tracked.Abandon = true;
-            tracked.Unresolved = 0;
+            slot = new UserSlot(account);
+            _slots.Add(account, slot);
         }
 
-        var now = _timeProvider.GetTimestamp();
-        foreach (var account in tagEvent.Users)
-        {
-            if (!_slots.TryGetValue(account, out var slot))
-            {
-                slot = new UserSlot(account);
-                _slots.Add(account, slot);
-            }
-
-            _idleSlots.Remove(slot);
-            slot.Unsettled.Enqueue(tracked);
-            if (tracked.Abandon)
-            {
-                continue;
-            }
-
-            if (slot.Pending is null)
-            {
-                slot.Pending = new UserTagChange();
-                slot.PendingSince = now;
-            }
-
-            slot.Pending.Apply(tagEvent.Op, tagEvent.Tags);
-            slot.PendingMessages.Add(tracked);
-            UpdateReadiness(slot);
-        }
-
-        if (tracked.Abandon || tagEvent.Users.Count == 0)
-        {
-            TrySettle(tracked);
-        }
+        _idleSlots.Remove(slot);
+        return slot;
     }
 
-    /// <summary>Puts the user on the ready list of the endpoint its next step is for, or on none.</summary>
-    private void UpdateReadiness(UserSlot slot)
+    private void OnMessage(TrackedMessage message)
     {
-        ImCommand? next = null;
-        long since = 0;
-        if (!slot.InFlight && _drain is not DrainMode.Abandon)
+        var users = message.Users;
+        var slots = new UserSlot[users.Count];
+        for (var i = 0; i < slots.Length; i++)
         {
-            if (slot.Frozen && slot.Steps.TryPeek(out var step))
-            {
-                (next, since) = (step.Command, slot.FrozenSince);
-            }
-            else if (!slot.Frozen && slot.Pending is { IsEmpty: false } pending)
-            {
-                next = pending.Reset ? ImCommand.RemoveAllTags : pending.Removes.Count > 0 ? ImCommand.RemoveTag : ImCommand.AddTag;
-                since = slot.PendingSince;
-            }
+            slots[i] = Slot(users[i]);
+            slots[i].Ledger.AddUnsettled(message);
         }
 
-        if (slot.ReadyFor == next)
+        if (message.Message.LockLost.IsCancellationRequested)
         {
+            // Its lock went while it waited for intake: the broker delivers it again, to whoever holds it then.
+            message.Lost = true;
+            ReturnUnsent(message, slots);
             return;
         }
 
-        if (slot.ReadyNode is not null)
+        if (_drain is DrainMode.Abandon)
         {
-            _ready[slot.ReadyFor!.Value].Remove(slot.ReadyNode);
-            slot.ReadyNode = null;
+            // Arrived after intake stopped taking; it goes straight back.
+            message.Return = true;
+            ReturnUnsent(message, slots);
+            return;
         }
 
-        slot.ReadyFor = next;
-        if (next is { } command)
+        WatchLock(message);
+        var now = _timeProvider.GetTimestamp();
+        var skipped = 0;
+        for (var i = 0; i < slots.Length; i++)
         {
-            slot.ReadySince = since;
-            slot.ReadyNode = _ready[command].AddLast(slot);
+            var slot = slots[i];
+            switch (RedeliveryRules.OnArrival(slot.Ledger, message.Sequence))
+            {
+                case ArrivalAction.AlreadyApplied:
+                    skipped++;
+                    message.Unresolved--;
+                    break;
+                case ArrivalAction.Park:
+                    Park(slot, message, now);
+                    continue;
+                default:
+                    slot.Progress.Fold(message, message.Event, now);
+                    _packer.Update(slot);
+                    break;
+            }
+
+            // This may have been the return the user's parked messages waited for.
+            Unpark(slot, now);
+        }
+
+        if (skipped == slots.Length && slots.Length > 0)
+        {
+            Log.RedeliveryRecognised(_logger, message.Message.MessageId, message.Sequence);
+        }
+
+        if (message.Unresolved == 0)
+        {
+            TrySettle(message);
+        }
+    }
+
+    private void Park(UserSlot slot, TrackedMessage message, long now)
+    {
+        if (slot.Ledger.Parked.Count == 0)
+        {
+            slot.Ledger.ParkedSince = now;
+        }
+
+        slot.Ledger.Parked[message.Sequence] = message;
+        _window.Park();
+        _parkedUsers.Add(slot);
+        Log.ParkedBehindEarlier(_logger, message.Message.MessageId, message.Sequence, slot.Account);
+    }
+
+    /// <summary>Lets the user's parked messages go on, in order, as far as nothing older is still on its way back.</summary>
+    private void Unpark(UserSlot slot, long now)
+    {
+        var ledger = slot.Ledger;
+        var released = false;
+        while (RedeliveryRules.NextUnparked(ledger) is { } sequence)
+        {
+            var message = ledger.Parked[sequence];
+            ledger.Parked.Remove(sequence);
+            _window.Unpark();
+            released = true;
+            if (RedeliveryRules.Admit(ledger, sequence) == ArrivalAction.AlreadyApplied)
+            {
+                ResolveOne(message);
+                continue;
+            }
+
+            slot.Progress.Fold(message, message.Event, now);
+        }
+
+        if (released)
+        {
+            ledger.ParkedSince = ledger.Parked.Count == 0 ? 0 : now;
+            if (ledger.Parked.Count == 0)
+            {
+                _parkedUsers.Remove(slot);
+            }
+
+            _packer.Update(slot);
+        }
+    }
+
+    /// <summary>Gives every parked message back to the source (in sequence order, through settlement order).</summary>
+    private void ReturnParked(string reason)
+    {
+        foreach (var slot in _parkedUsers.ToArray())
+        {
+            foreach (var message in slot.Ledger.Parked.Values.ToArray())
+            {
+                _window.Unpark();
+                if (!message.Return && !message.Lost)
+                {
+                    message.Return = true;
+                    message.LastError ??= reason;
+                }
+
+                ResolveOne(message);
+            }
+
+            slot.Ledger.Parked.Clear();
+            slot.Ledger.ParkedSince = 0;
+            RemoveIfIdle(slot);
+        }
+
+        _parkedUsers.Clear();
+    }
+
+    /// <summary>A message none of whose changes will be sent now: every user of it treats it as returned.</summary>
+    private void ReturnUnsent(TrackedMessage message, UserSlot[] slots)
+    {
+        foreach (var slot in slots)
+        {
+            RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
+        }
+
+        message.Unresolved = 0;
+        TrySettle(message);
+    }
+
+    private void WatchLock(TrackedMessage message)
+    {
+        var lockLost = message.Message.LockLost;
+        if (lockLost.CanBeCanceled)
+        {
+            // Not disposed: the source's token lives as long as the delivery, and a registration after settlement
+            // only posts a signal the loop ignores.
+            _ = lockLost.UnsafeRegister(static state =>
+            {
+                var (self, tracked) = ((PipelineCoordinator, TrackedMessage))state!;
+                self.Post(new PipelineSignal.LockLost(tracked));
+            }, (this, message));
         }
     }
 
     /// <summary>Forms and sends every request that is due, and arms the timer for the next one that will be.</summary>
-    private void SendReadyRequests()
+    private void SendDueRequests()
     {
         var now = _timeProvider.GetTimestamp();
-        var nextDue = long.MaxValue;
-        foreach (var command in Endpoints)
+        var hold = _drain is null && _source is { BacklogWaiting: true } && !_window.IsFull;
+        var nextDue = _packer.PackDue(now, new PackingConditions(Draining: _drain is not null, HoldOpenFolds: hold), _send);
+        if (hold || _parkedUsers.Count > 0)
         {
-            var ready = _ready[command];
-            while (ready.First is { } oldest && _inFlight[command] < _maxInFlightPerEndpoint)
-            {
-                // Ready lists are in arrival order except for users whose oldest change is older than their place
-                // (a frozen fold's later step); the head is a close enough proxy for the batch delay.
-                var due = oldest.Value.ReadySince + _maxBatchDelayTicks;
-                if (ready.Count < _maxUsersPerRequest && _drain is null && now < due)
-                {
-                    nextDue = Math.Min(nextDue, due);
-                    break;
-                }
-
-                _metrics.RequestFormed(command, ready.Count >= _maxUsersPerRequest ? RequestTriggers.Full : _drain is null ? RequestTriggers.Delay : RequestTriggers.Drain);
-                Send(command, ready);
-            }
+            // The backlog may end without a signal, and parked messages are checked by the tick: look again soon.
+            nextDue = Math.Min(nextDue, now + _backlogPollTicks);
         }
 
         if (nextDue < _timerDue)
         {
             _timerDue = nextDue;
-            _flushTimer.Change(_timeProvider.GetElapsedTime(now, nextDue), Timeout.InfiniteTimeSpan);
+            _timer.Change(_timeProvider.GetElapsedTime(now, nextDue), Timeout.InfiniteTimeSpan);
         }
     }
 
-    private void Send(ImCommand command, LinkedList<UserSlot> ready)
+    private void Send(ImCommand command, List<UserSlot> slots, string trigger)
     {
-        var users = new List<UserTags>(Math.Min(ready.Count, _maxUsersPerRequest));
-        while (users.Count < _maxUsersPerRequest && ready.First is { } node)
+        var users = new List<UserTags>(slots.Count);
+        List<ActivityLink>? links = null;
+        foreach (var slot in slots)
         {
-            var slot = node.Value;
-            ready.RemoveFirst();
-            slot.ReadyNode = null;
-            slot.ReadyFor = null;
-            if (!slot.Frozen)
+            if (slot.Progress.TakeStep(_planner) is { } step)
             {
-                Freeze(slot);
+                users.Add(new UserTags(slot.Account, step.Tags));
+                LinkMessages(slot, ref links);
+            }
+            else
+            {
+                // Freezing found nothing to send (the changes cancelled out): the fold is applied as it is.
+                ResolveApplied(slot, slot.Progress.TakeApplied());
+                _packer.Update(slot);
+            }
+        }
+
+        _metrics.RequestFormed(command, trigger);
+        var request = new TagRequest(command, users);
+        _ = SendAsync(request, links);
+    }
+
+    /// <summary>Links the call's span to the spans of the messages whose changes it carries (a bounded number).</summary>
+    private static void LinkMessages(UserSlot slot, ref List<ActivityLink>? links)
+    {
+        foreach (var message in slot.Progress.FrozenMessages)
+        {
+            if (message.Trace.Span is not { } span)
+            {
+                continue;
             }
 
-            var step = slot.Steps.Dequeue();
-            slot.InFlight = true;
-            users.Add(new UserTags(slot.Account, step.Tags));
-        }
+            links ??= [];
+            if (links.Count >= MaxLinksPerCall)
+            {
+                return;
+            }
 
-        var request = new TagRequest(command, users);
-        _inFlight[command]++;
-        _unresolvedCalls++;
-        _ = SendAsync(request);
+            links.Add(new ActivityLink(span.Context));
+        }
     }
 
-    /// <summary>Turns the open fold into the steps that apply it, in phase order (remove-all, remove, add).</summary>
-    private void Freeze(UserSlot slot)
-    {
-        foreach (var request in _planner.Plan([new KeyValuePair<string, UserTagChange>(slot.Account, slot.Pending!)]))
-        {
-            slot.Steps.Enqueue((request.Command, request.Users[0].Tags));
-        }
-
-        slot.Frozen = true;
-        slot.FrozenSince = slot.PendingSince;
-        slot.FrozenMessages = slot.PendingMessages;
-        slot.FrozenFailure = null;
-        slot.FrozenAbandoned = false;
-        slot.PendingMessages = [];
-        slot.Pending = null;
-    }
-
-    private async Task SendAsync(TagRequest request)
+    private async Task SendAsync(TagRequest request, List<ActivityLink>? links)
     {
         IReadOnlyList<UserOutcome> outcomes;
         try
         {
-            outcomes = await _dispatcher.DispatchAsync(request, _hardStop.Token).ConfigureAwait(false);
+            outcomes = await _dispatcher.DispatchAsync(request, links, _hardStop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
         {
-            outcomes = AbandonAll(request);
+            outcomes = NotSent(request);
         }
 #pragma warning disable CA1031 // An unexpected fault must not lose the users' messages: they go back to the source.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             Log.PipelineFailed(_logger, exception);
-            outcomes = AbandonAll(request);
+            outcomes = NotSent(request);
         }
 
         Post(new PipelineSignal.CallResolved(request, outcomes));
     }
 
-    private static UserOutcome[] AbandonAll(TagRequest request) =>
+    private static UserOutcome[] NotSent(TagRequest request) =>
         request.Users.Select(static u => UserOutcome.Abandoned(u.Account)).ToArray();
 
     private void OnCallResolved(TagRequest request, IReadOnlyList<UserOutcome> outcomes)
     {
-        _inFlight[request.Command]--;
-        _unresolvedCalls--;
-        foreach (var outcome in outcomes)
+        _packer.Resolved(request.Command);
+        for (var i = 0; i < outcomes.Count; i++)
         {
+            var outcome = outcomes[i];
             var slot = _slots[outcome.Account];
-            slot.InFlight = false;
             switch (outcome.Kind)
             {
+                case UserOutcomeKind.Applied:
+                    if (slot.Progress.StepApplied() is { } applied)
+                    {
+                        ResolveApplied(slot, applied);
+                    }
+
+                    break;
                 case UserOutcomeKind.Failed:
-                    slot.FrozenFailure ??= outcome;
+                    OnRejected(slot, outcome);
                     break;
-                case UserOutcomeKind.Abandoned:
-                    slot.FrozenAbandoned = true;
+                case UserOutcomeKind.RetriesExhausted:
+                    OnRetriesExhausted(slot, request, outcome);
+                    break;
+                default:
+                    slot.DropWhenResolved = true;
+                    slot.DropReason ??= "not sent: the API was unavailable to this worker (configuration fault or shutdown)";
                     break;
             }
 
-            if (slot.FrozenAbandoned || _drain is DrainMode.Abandon)
+            if (slot.DropWhenResolved || _drain is DrainMode.Abandon)
             {
-                slot.FrozenAbandoned = true;
-                slot.Steps.Clear();
+                Drop(slot, slot.DropReason ?? "shutting down before the change could be sent");
             }
 
-            if (slot.Steps.Count == 0)
-            {
-                ResolveFrozenFold(slot);
-            }
-
-            UpdateReadiness(slot);
+            _packer.Update(slot);
+            RemoveIfIdle(slot);
         }
     }
 
-    private void ResolveFrozenFold(UserSlot slot)
+    private void OnRejected(UserSlot slot, UserOutcome outcome)
     {
-        var messages = slot.FrozenMessages;
-        slot.FrozenMessages = [];
-        slot.Frozen = false;
-        foreach (var message in messages)
+        var held = slot.Progress.HeldMessages;
+        if (slot.Progress.StepRejected() is { } failed)
         {
-            if (slot.FrozenAbandoned)
+            (failed.Failures ??= []).Add(outcome);
+            ResolveOne(failed);
+        }
+        else
+        {
+            Log.ReplayingOneByOne(_logger, slot.Account, held, outcome.ErrorCode);
+        }
+    }
+
+    private void OnRetriesExhausted(UserSlot slot, TagRequest request, UserOutcome outcome)
+    {
+        var error = $"{ImCommandPaths.ToSegment(request.Command)}: retries exhausted, last error {outcome.ErrorCode} {outcome.ErrorInfo}".Trim();
+        foreach (var message in slot.Progress.HeldMessagesInOrder())
+        {
+            if (message.Message.MaxDeliveryCount is { } max && message.Message.DeliveryCount >= max - 1)
             {
-                message.Abandon = true;
+                // One more abandon would make the broker dead-letter a valid change: keep it and send it again.
+                Log.KeptAtLastDelivery(_logger, slot.Account, message.Message.MessageId, message.Message.DeliveryCount, max, outcome.ErrorCode);
+                var tags = request.Users.First(u => u.Account == slot.Account).Tags;
+                slot.Progress.StepDeferred(new PlannedStep(request.Command, tags));
+                return;
             }
-            else if (slot.FrozenFailure is { } failure)
+        }
+
+        slot.DropWhenResolved = true;
+        slot.DropReason = error;
+    }
+
+    /// <summary>
+    /// Gives up everything the user holds: the messages go back to the source (or, when their lock is gone, are
+    /// never settled), and every user of each of them now waits for it to come back before anything newer.
+    /// </summary>
+    private void Drop(UserSlot slot, string reason)
+    {
+        slot.DropWhenResolved = false;
+        slot.DropReason = null;
+        foreach (var message in slot.Progress.DropAll())
+        {
+            if (message.Message.LockLost.IsCancellationRequested)
             {
-                (message.Failures ??= []).Add(failure);
+                message.Lost = true;
+            }
+            else if (!message.Return)
+            {
+                message.Return = true;
+                message.LastError ??= reason;
+            }
+
+            foreach (var account in message.Users)
+            {
+                RedeliveryRules.OnReturned(Slot(account).Ledger, message.Sequence);
             }
 
             ResolveOne(message);
         }
 
-        if (_drain is DrainMode.Abandon && slot.Pending is not null)
-        {
-            AbandonPending(slot);
-        }
-
-        RemoveIfIdle(slot);
+        RequestPacker<UserSlot>.Remove(slot);
     }
 
-    private void OnDrain(DrainMode mode)
+    private void ResolveApplied(UserSlot slot, IReadOnlyList<TrackedMessage> messages)
     {
-        if (_drain is DrainMode.Abandon)
-        {
-            return;
-        }
-
-        _drain = mode;
-        Log.Draining(_logger, mode == DrainMode.Finish ? "sending what is pending, then stopping" : "abandoning what is unresolved", _slots.Count, _unresolvedCalls);
-        if (mode != DrainMode.Abandon)
-        {
-            return;
-        }
-
-        // Users with a request on the wire give their changes back when it resolves; the others give them back now.
-        foreach (var slot in _slots.Values.ToArray())
-        {
-            UpdateReadiness(slot);
-            if (slot.InFlight)
-            {
-                continue;
-            }
-
-            if (slot.Frozen)
-            {
-                slot.FrozenAbandoned = true;
-                slot.Steps.Clear();
-                ResolveFrozenFold(slot);
-            }
-            else if (slot.Pending is not null)
-            {
-                AbandonPending(slot);
-            }
-        }
-    }
-
-    private void AbandonPending(UserSlot slot)
-    {
-        var messages = slot.PendingMessages;
-        slot.PendingMessages = [];
-        slot.Pending = null;
         foreach (var message in messages)
         {
-            message.Abandon = true;
+            RedeliveryRules.OnApplied(slot.Ledger, message.Sequence);
             ResolveOne(message);
         }
-
-        RemoveIfIdle(slot);
     }
 
     private void ResolveOne(TrackedMessage message)
@@ -458,6 +613,96 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         }
     }
 
+    private void OnSettlementBroke(TrackedMessage message, SettleResult result)
+    {
+        foreach (var account in message.Users)
+        {
+            RedeliveryRules.OnReturned(Slot(account).Ledger, message.Sequence);
+        }
+
+        if (result == SettleResult.Failed && !message.Lost && message.Message.SessionId is null)
+        {
+            // The broker may still hold the message locked (its lock expires later): until it is back, nothing newer
+            // of its users may be taken. Returning newer ones at once would only loop them; the source fences instead.
+            RequestFence();
+        }
+    }
+
+    private void OnLockLost(TrackedMessage message)
+    {
+        if (message.Settled)
+        {
+            return;
+        }
+
+        Log.LockLost(_logger, message.Message.MessageId, message.Sequence);
+        message.Lost = true;
+        foreach (var account in message.Users)
+        {
+            var slot = Slot(account);
+            if (slot.Ledger.Parked.Remove(message.Sequence))
+            {
+                _window.Unpark();
+                ResolveOne(message);
+            }
+
+            RedeliveryRules.OnOwnershipLost(slot.Ledger);
+            RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
+            if (slot.Progress.InFlight)
+            {
+                // The call on the wire resolves first; then the user's unsent work is dropped.
+                slot.DropWhenResolved = true;
+                slot.DropReason ??= "the lock of an earlier message of the same user was lost";
+            }
+            else
+            {
+                Drop(slot, "the lock of an earlier message of the same user was lost");
+                RemoveIfIdle(slot);
+            }
+        }
+
+        if (message.Message.SessionId is null)
+        {
+            RequestFence();
+        }
+    }
+
+    private void RequestFence()
+    {
+        if (_fence.TrySetResult())
+        {
+            Log.FenceRequested(_logger);
+        }
+    }
+
+    private void OnDrain(DrainMode mode)
+    {
+        if (_drain is DrainMode.Abandon)
+        {
+            return;
+        }
+
+        _drain = mode;
+        Log.Draining(_logger, mode == DrainMode.Finish ? "sending what is pending, then stopping" : "abandoning what is unresolved", _slots.Count, _packer.InFlight);
+        if (mode != DrainMode.Abandon)
+        {
+            return;
+        }
+
+        ReturnParked("shutting down before the change could be sent");
+
+        // Users with a request on the wire give their changes back when it resolves; the others give them back now.
+        foreach (var slot in _slots.Values.ToArray())
+        {
+            if (!slot.Progress.InFlight && !slot.Progress.IsIdle)
+            {
+                Drop(slot, "shutting down before the change could be sent");
+            }
+
+            RemoveIfIdle(slot);
+        }
+    }
+
     /// <summary>
     /// Settles <paramref name="first"/> if it is resolved and is the oldest unsettled message of each of its users,
     /// then every later message that this unblocks.
@@ -466,7 +711,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     {
         var work = new Stack<TrackedMessage>();
         work.Push(first);
-        var predecessors = new List<Task>();
+        var predecessors = new List<Task<SettleResult>>();
         while (work.TryPop(out var message))
         {
             if (message.Settled || message.Unresolved > 0 || !IsOldestOfItsUsers(message))
@@ -475,42 +720,105 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             }
 
             message.Settled = true;
-            predecessors.Clear();
-            var abandon = message.Abandon;
-            foreach (var account in message.Users)
+            Task<SettleResult> settlement;
+            if (message.Lost)
             {
-                var slot = _slots[account];
-                abandon |= slot.Tainted;
-                predecessors.Add(slot.LastSettlement);
+                // Never settled: the lock is gone. Later messages of its users must not complete ahead of its return.
+                settlement = Task.FromResult(SettleResult.Failed);
+                message.Trace.Span.EndWithSettlement("lock_lost");
             }
-
-            var decision = abandon
-                ? SettlementDecision.Abandon
-                : message.Failures is { Count: > 0 } failures
-                    ? DeadLetterDescription.For(failures, message.Users.Count)
-                    : SettlementDecision.Complete;
-            var settlement = _settler.SettleAfter(predecessors.ToArray(), message.Message, decision);
-            Interlocked.Decrement(ref _trackedMessages);
-
-            foreach (var account in message.Users)
+            else
             {
-                var slot = _slots[account];
-                slot.Unsettled.Dequeue();
-                slot.LastSettlement = settlement;
-                if (abandon)
+                predecessors.Clear();
+                var earlierOut = false;
+                foreach (var account in message.Users)
                 {
-                    slot.Tainted = true;
+                    var ledger = _slots[account].Ledger;
+                    predecessors.Add(ledger.LastSettlement);
+                    earlierOut |= ledger.Returned.Count > 0 && ledger.Returned.Min < message.Sequence;
                 }
 
-                if (slot.Unsettled.TryPeek(out var next))
+                var decision = Decide(message, earlierOut);
+                settlement = _settler.SettleAfter(predecessors.ToArray(), message.Message, decision, message.Trace);
+                ObserveSettlement(message, settlement);
+            }
+
+            _window.Leave(message.Bytes);
+            Interlocked.Decrement(ref _trackedMessages);
+            var returned = message.Return || message.Lost;
+            foreach (var account in message.Users)
+            {
+                var slot = _slots[account];
+                if (returned)
+                {
+                    RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
+                }
+
+                slot.Ledger.Unsettled.RemoveFirst();
+                slot.Ledger.LastSettlement = settlement;
+                if (slot.Ledger.Oldest is { } next)
                 {
                     work.Push(next);
                 }
                 else
                 {
-                    slot.Tainted = false;
                     RemoveIfIdle(slot);
                 }
+            }
+        }
+    }
+
+    /// <summary>Turns what happened to the message's users into its settlement (Settlement's policy).</summary>
+    private static SettlementDecision Decide(TrackedMessage message, bool earlierOut)
+    {
+        if (message.Return)
+        {
+            return SettlementDecision.AbandonWith(message.LastError);
+        }
+
+        if (message.Failures is { Count: > 0 } failures)
+        {
+            return DeadLetterDescription.For(failures, message.Users.Count);
+        }
+
+        if (earlierOut)
+        {
+            // Applied, but an earlier message of one of its users is on its way back: completing this one now would
+            // let that one land on top of it. It goes back too, and comes back after.
+            message.Return = true;
+            return SettlementDecision.AbandonWith("an earlier message of the same user went back to the source");
+        }
+
+        return SettlementDecision.Complete;
+    }
+
+    private void ObserveSettlement(TrackedMessage message, Task<SettleResult> settlement)
+    {
+        if (settlement.IsCompleted)
+        {
+            Report(settlement.Result);
+            return;
+        }
+
+        _ = settlement.ContinueWith(
+            static (task, state) =>
+            {
+                var (self, tracked) = ((PipelineCoordinator, TrackedMessage))state!;
+                if (task.Result is SettleResult.Failed or SettleResult.Downgraded)
+                {
+                    self.Post(new PipelineSignal.SettlementBroke(tracked, task.Result));
+                }
+            },
+            (this, message),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+        void Report(SettleResult result)
+        {
+            if (result is SettleResult.Failed or SettleResult.Downgraded)
+            {
+                Post(new PipelineSignal.SettlementBroke(message, result));
             }
         }
     }
@@ -519,7 +827,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     {
         foreach (var account in message.Users)
         {
-            if (!ReferenceEquals(_slots[account].Unsettled.Peek(), message))
+            if (!ReferenceEquals(_slots[account].Ledger.Oldest, message))
             {
                 return false;
             }
@@ -530,14 +838,14 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
     private void RemoveIfIdle(UserSlot slot)
     {
-        if (!slot.IsIdle)
+        if (!slot.Progress.IsIdle || slot.Progress.InFlight || slot.Ledger.Unsettled.Count > 0 || slot.Ledger.Returned.Count > 0 || slot.Ledger.Parked.Count > 0)
         {
             return;
         }
 
         // The slot remembers the user's last settlement, which the user's next message must wait for; forget the
         // slot only once that settlement is done, and sweep the others later.
-        if (slot.LastSettlement.IsCompleted)
+        if (slot.Ledger.LastSettlement.IsCompleted)
         {
             _slots.Remove(slot.Account);
             _idleSlots.Remove(slot);
@@ -545,6 +853,29 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         else
         {
             _idleSlots.Add(slot);
+        }
+    }
+
+    /// <summary>
+    /// A return that has not come back within <see cref="MaxParkTime"/> is not coming soon (its settle may have failed
+    /// and its lock not yet expired, or the broker dead-lettered it at its delivery limit): the source fences, and the
+    /// drain gives the parked messages back in order.
+    /// </summary>
+    private void CheckParked()
+    {
+        if (_parkedUsers.Count == 0)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetTimestamp();
+        foreach (var slot in _parkedUsers)
+        {
+            if (_timeProvider.GetElapsedTime(slot.Ledger.ParkedSince, now) >= MaxParkTime)
+            {
+                RequestFence();
+                return;
+            }
         }
     }
 

@@ -1,23 +1,48 @@
+using TagWorker.Contracts;
 using TagWorker.Dispatch;
+using TagWorker.Settlement;
 using TagWorker.Sources;
 
 namespace TagWorker.Pipeline;
 
-/// <summary>A valid message in the pipeline: which users it touches, how many are still unresolved, and what failed.</summary>
-internal sealed class TrackedMessage(SourceMessage message, IReadOnlyList<string> users)
+/// <summary>
+/// A valid message in the pipeline: its event, how many of its users are still unresolved, and what happened to
+/// the resolved ones. Owned by the coordinator's loop (not thread-safe).
+/// </summary>
+internal sealed class TrackedMessage(SourceMessage message, TagChangeEvent tagEvent, long arrivedAt, long bytes, MessageTrace trace = default)
 {
     public SourceMessage Message { get; } = message;
 
-    public IReadOnlyList<string> Users { get; } = users;
+    public TagChangeEvent Event { get; } = tagEvent;
 
-    /// <summary>Users whose change from this message is not yet applied, failed or abandoned.</summary>
-    public int Unresolved { get; set; } = users.Count;
+    public IReadOnlyList<string> Users => Event.Users;
 
-    /// <summary>Set when any of its users' changes was abandoned: the message goes back to the source.</summary>
-    public bool Abandon { get; set; }
+    /// <summary>The broker's sequence number (queue order).</summary>
+    public long Sequence => Message.SequenceNumber;
+
+    /// <summary>When the message reached the coordinator (TimeProvider timestamp).</summary>
+    public long ArrivedAt { get; } = arrivedAt;
+
+    /// <summary>The message's processing span and intake time.</summary>
+    public MessageTrace Trace { get; } = trace;
+
+    /// <summary>What the message counts against the pipeline's byte bound.</summary>
+    public long Bytes { get; } = bytes;
+
+    /// <summary>Users whose change from this message is not yet applied, failed or given back.</summary>
+    public int Unresolved { get; set; } = tagEvent.Users.Count;
+
+    /// <summary>Set when any of its users' changes could not be applied now: the message goes back to the source.</summary>
+    public bool Return { get; set; }
+
+    /// <summary>Why the message goes back (the last transient error), recorded by the source where it can.</summary>
+    public string? LastError { get; set; }
 
     /// <summary>Users whose change failed for good, with why.</summary>
     public List<UserOutcome>? Failures { get; set; }
+
+    /// <summary>The message's lock is gone: it is never settled (the broker delivers it again).</summary>
+    public bool Lost { get; set; }
 
     public bool Settled { get; set; }
 }

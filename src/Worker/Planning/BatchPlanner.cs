@@ -76,6 +76,53 @@ public sealed class BatchPlanner
     }
 
     /// <summary>
+    /// The steps that apply one user's fold, in the order they must be sent: the remove-all, then the removes, then
+    /// the adds, each cut into chunks of at most the per-user tag limit. Add chunks follow the fold's map, which keeps
+    /// the order tags were first added (a slot freed by a remove after a reset may be reused), so a cap breach
+    /// usually falls on the chunk of the latest changes; which messages fail is then decided by replaying the fold
+    /// one message at a time (<c>UserProgress</c>), not by the chunk order. An empty fold has no steps.
+    /// </summary>
+    internal IReadOnlyList<PlannedStep> StepsFor(UserTagChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var steps = new List<PlannedStep>(2);
+        if (change.Reset)
+        {
+            steps.Add(new PlannedStep(ImCommand.RemoveAllTags, []));
+        }
+
+        if (change.RemoveCount == 0 && change.AddCount == 0)
+        {
+            return steps;
+        }
+
+        string[] removeTags = change.RemoveCount > 0 ? new string[change.RemoveCount] : [];
+        string[] addTags = change.AddCount > 0 ? new string[change.AddCount] : [];
+        change.CopyTo(addTags, removeTags);
+        Chunk(ImCommand.RemoveTag, removeTags, steps);
+        Chunk(ImCommand.AddTag, addTags, steps);
+        return steps;
+    }
+
+    private void Chunk(ImCommand command, string[] tags, List<PlannedStep> steps)
+    {
+        if (tags.Length <= _maxTags)
+        {
+            if (tags.Length > 0)
+            {
+                steps.Add(new PlannedStep(command, tags));
+            }
+
+            return;
+        }
+
+        for (var start = 0; start < tags.Length; start += _maxTags)
+        {
+            steps.Add(new PlannedStep(command, tags.AsSpan(start, Math.Min(_maxTags, tags.Length - start)).ToArray()));
+        }
+    }
+
+    /// <summary>
     /// The fewest requests one phase can take: <c>max(ceil(totalUserChunks / maxUsersPerRequest), largestUserChunkCount)</c>,
     /// where a user's tags for the phase split into chunks of at most the per-user tag limit (a remove-all is one chunk).
     /// No request holds a user twice, so a user with c chunks needs c requests; no request holds more than

@@ -15,6 +15,15 @@ public sealed class BatchingOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// While the source reports a backlog waiting and the pipeline's window is not full, how long a user's open fold
+    /// may wait to absorb more of the backlog before it is packed. A bounded delay per user in exchange for far fewer
+    /// calls: on a backlog the API is the bottleneck, so the whole drain gets faster. Without a backlog it does not
+    /// apply. Default 5 seconds; 0 (never hold) to 1 minute.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan MaxBacklogHold { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Users in one request. Default 100, the API's limit; 1 to 100.</summary>
     [Range(1, 100)]
     public int MaxUsersPerRequest { get; set; } = 100;

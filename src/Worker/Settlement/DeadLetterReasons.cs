@@ -6,9 +6,12 @@ public static class DeadLetterReasons
     /// <summary>The message body is not a valid tag-change event; the description names the field and value.</summary>
     public const string InvalidEvent = "InvalidEvent";
 
-    /// <summary>A retryable fault persisted through <c>Retry:MaxAttempts</c> attempts.</summary>
-    public const string RetriesExhausted = "RetriesExhausted";
+    /// <summary>
+    /// A session message names a user whose partition is not the message's session: applied, it could race the
+    /// same user's changes in another session. The description names the user, its partition and the SessionId.
+    /// </summary>
+    public const string WrongSession = "WrongSession";
 
-    /// <summary>The API rejected a user's change even when sent alone (e.g. the user would exceed 100 tags).</summary>
+    /// <summary>The API refused a user's change even when sent alone (e.g. the user would exceed 100 tags).</summary>
     public const string Rejected = "Rejected";
 }

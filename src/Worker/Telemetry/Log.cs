@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace TagWorker;
 
 /// <summary>The pipeline's log messages, with stable event ids (1xxx dispatch, 2xxx pipeline, 5xxx settlement, 4xxx hosting).</summary>
@@ -23,7 +21,7 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Warning, "{Endpoint} rejected user {Account} (code {ErrorCode}: {ErrorInfo}); its messages will be dead-lettered")]
     public static partial void UserRejected(ILogger logger, string endpoint, string account, int errorCode, string errorInfo);
 
-    [LoggerMessage(1007, LogLevel.Warning, "{Endpoint} call with {Users} users still failing after {Attempts} attempts (code {ErrorCode}: {Fault}); its messages will be dead-lettered")]
+    [LoggerMessage(1007, LogLevel.Warning, "{Endpoint} call with {Users} users still failing after {Attempts} attempts (code {ErrorCode}: {Fault}); its messages go back to the source")]
     public static partial void RetriesExhausted(ILogger logger, string endpoint, int users, int attempts, int errorCode, string? fault);
 
     [LoggerMessage(1008, LogLevel.Error, "Configuration fault from {Endpoint} (code {ErrorCode}: {ErrorInfo}); opening the circuit: intake stops and messages are abandoned until a probe succeeds")]

@@ -52,6 +52,8 @@ public class TagChangeEventParserErrorTests
         { "newline in a tag", EventJson.AddWith("tags", """["a\nb"]"""), EventValidationCodes.InvalidCharacter, "tags[0]", @"a\u000Ab" },
         { "tab in an account", EventJson.AddWith("users", """["u\t1"]"""), EventValidationCodes.InvalidCharacter, "users[0]", @"u\u00091" },
         { "DEL in eventId", EventJson.AddWith("eventId", "\"e\\u007f\""), EventValidationCodes.InvalidCharacter, "eventId", @"e\u007F" },
+        { "replayOf of 129 characters", EventJson.ValidAdd.Replace("}", $",\"replayOf\":\"{new string('r', 129)}\"}}", StringComparison.Ordinal), EventValidationCodes.ReplayOfTooLong, "replayOf", new string('r', 64) + Ellipsis },
+        { "replayOf is a number", EventJson.ValidAdd.Replace("}", ",\"replayOf\":7}", StringComparison.Ordinal), EventValidationCodes.InvalidFieldType, "replayOf", null },
     };
 
     [Theory]

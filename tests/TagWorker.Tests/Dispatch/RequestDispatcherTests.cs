@@ -1,6 +1,5 @@
 using TagWorker.Dispatch;
 using TagWorker.ImApi;
-using TagWorker.Settlement;
 using TagWorker.Tests.TestDoubles;
 
 namespace TagWorker.Tests.Dispatch;
@@ -38,7 +37,7 @@ public sealed class RequestDispatcherTests
     }
 
     [Fact]
-    public async Task DispatchAsync_RetryableEveryTime_FailsWithRetriesExhaustedAfterMaxAttempts()
+    public async Task DispatchAsync_RetryableEveryTime_ReportsRetriesExhaustedAfterMaxAttempts()
     {
         await using var harness = new PipelineHarness(new() { ["Retry:MaxAttempts"] = "4" });
         harness.Api.Script = (_, _) => new ImCallResult(ImOutcomeKind.Retryable, 0, string.Empty, 502, "HTTP 502");
@@ -47,8 +46,8 @@ public sealed class RequestDispatcherTests
 
         Assert.All(outcomes, o =>
         {
-            Assert.Equal(UserOutcomeKind.Failed, o.Kind);
-            Assert.Equal(DeadLetterReasons.RetriesExhausted, o.Reason);
+            Assert.Equal(UserOutcomeKind.RetriesExhausted, o.Kind);
+            Assert.Equal("HTTP 502", o.ErrorInfo);
         });
         Assert.Equal(4, harness.Api.Calls.Count);
     }
@@ -132,7 +131,6 @@ public sealed class RequestDispatcherTests
 
         var failed = Assert.Single(outcomes, o => o.Kind == UserOutcomeKind.Failed);
         Assert.Equal("u5", failed.Account);
-        Assert.Equal(DeadLetterReasons.Rejected, failed.Reason);
         Assert.Equal(ImErrorCodes.TooManyTagsPerUser, failed.ErrorCode);
         Assert.Equal("user u5 would exceed 100 tags", failed.ErrorInfo);
         Assert.Equal(7, outcomes.Count(o => o.Kind == UserOutcomeKind.Applied));

@@ -1,5 +1,4 @@
 using FsCheck.Xunit;
-using TagWorker.Merging;
 
 namespace TagWorker.Tests.Merging;
 

@@ -1,6 +1,5 @@
 using FsCheck.Xunit;
 using TagWorker.ImApi;
-using TagWorker.Merging;
 using TagWorker.Planning;
 using TagWorker.Tests.Merging;
 

@@ -50,7 +50,7 @@ public class BatchingServiceCollectionExtensionsTests
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
-        Assert.Contains($"BatchingOptions.{name}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Batching:{name}", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

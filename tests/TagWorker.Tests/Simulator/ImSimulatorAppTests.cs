@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using TagWorker.ImApi;
 using TagWorker.ImSimulator;

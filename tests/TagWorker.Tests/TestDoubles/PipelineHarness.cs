@@ -45,11 +45,14 @@ internal sealed class PipelineHarness : IAsyncDisposable
         services.AddMetrics();
         services.AddSingleton(TimeProvider.System);
         services.AddBatching();
+        services.AddPipeline();
         services.AddImApiClient();
         services.AddDispatch();
         services.AddSingleton<IImTagClient>(Api);
         services.AddSingleton<IEndpointRateLimiter, UnlimitedRateLimiter>();
         services.AddSingleton<TagWorkerMetrics>();
+        services.AddSingleton<TagWorkerActivitySource>();
+        services.AddSingleton<PipelineStatistics>();
         services.AddSingleton<MessageSettler>();
         services.AddSingleton<EventIntake>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -4,8 +4,11 @@ using TagWorker.Sources;
 namespace TagWorker.Tests.TestDoubles;
 
 /// <summary>A source message that records how it was settled and lets tests await the settlement.</summary>
-internal sealed class RecordingSourceMessage(string messageId, byte[] body, int deliveryCount = 1, long sequenceNumber = 0) : SourceMessage
+internal sealed class RecordingSourceMessage(string messageId, byte[] body, int deliveryCount = 1, long sequenceNumber = -1) : SourceMessage
 {
+    // Messages made without a sequence number get increasing ones, as a broker would give in enqueue order.
+    private static long s_lastSequence;
+
     private readonly TaskCompletionSource<string> _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static RecordingSourceMessage FromJson(string messageId, string json) => new(messageId, Encoding.UTF8.GetBytes(json));
@@ -16,7 +19,7 @@ internal sealed class RecordingSourceMessage(string messageId, byte[] body, int 
 
     public override int DeliveryCount { get; } = deliveryCount;
 
-    public override long SequenceNumber { get; } = sequenceNumber;
+    public override long SequenceNumber { get; } = sequenceNumber >= 0 ? sequenceNumber : Interlocked.Increment(ref s_lastSequence);
 
     public IReadOnlyList<FailedUser>? FailedUsers { get; private set; }
 

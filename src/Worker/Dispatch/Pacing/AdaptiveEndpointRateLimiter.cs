@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using TagWorker.ImApi;
 
 namespace TagWorker.Dispatch.Pacing;

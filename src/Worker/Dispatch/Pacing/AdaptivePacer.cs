@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using TagWorker.ImApi;
 
 namespace TagWorker.Dispatch.Pacing;
@@ -17,8 +16,9 @@ namespace TagWorker.Dispatch.Pacing;
 /// </para>
 /// <para>
 /// Spacing is a GCRA ("virtual scheduling"): a departure at most two intervals late moves the next allowed time on by
-/// one interval from where this one was scheduled, so a late timer does not lose the slot; a later one (idle, a long
-/// stall) starts the schedule again from now, so idle time never turns into a burst. The API counts calls when they arrive: evenly spaced
+/// one interval from where this one was scheduled (but to at least half an interval after it), so a late timer does
+/// not lose the slot and calls are never sent back to back; a later one (idle, a long stall) starts the schedule
+/// again from now, so idle time never turns into a burst. The API counts calls when they arrive: evenly spaced
 /// departures keep arrival jitter from putting more than the pace into one of its windows, and the ceiling stays a
 /// little under its limit for the same reason (see <c>ImApi:RequestsPerSecond</c>).
 /// </para>
@@ -27,9 +27,8 @@ internal sealed partial class AdaptivePacer : IDisposable
 {
     // How far behind its schedule a departure may be and still keep the schedule, in intervals. Timers here fire on a
     // ~4 ms grid and a busy machine adds stalls: with half an interval (5 ms at 98/s) the schedule was re-based on most
-    // departures and a 98/s pacer alone reached 86/s; with two it reached 94–95/s. The sliding-second cap, not the
-    // spacing, is what keeps every second within the budget, so the few calls a catch-up sends closer together cost
-    // nothing there.
+    // departures and a 98/s pacer alone reached 86/s; with two it reached 94–95/s. The debt is paid back at most half
+    // an interval per call: calls sent back to back arrive together, and at a window's edge that is what overflows it.
     private const double CatchUp = 2.0;
 
     private readonly ImCommand _command;
@@ -304,9 +303,12 @@ internal sealed partial class AdaptivePacer : IDisposable
     {
         _window.Record(now);
         var interval = (long)(_second / _rate.Current);
-        // On schedule or a little late: the next slot is one interval after this one's. Later than that (idle, or a
-        // long stall): the schedule starts again from now, so an idle endpoint never sends a burst.
-        _next = now - _next <= (long)(CatchUp * interval) ? _next + interval : now + interval;
+        // On schedule or a little late: the next slot is one interval after this one's, but never less than half an
+        // interval after this departure, so catching up never sends calls back to back. Later than that (idle, a long
+        // stall): the schedule starts again from now, so an idle endpoint never sends a burst.
+        _next = now - _next <= (long)(CatchUp * interval)
+            ? Math.Max(_next + interval, now + (interval / 2))
+            : now + interval;
         return new PacedCall(_command, now);
     }
 

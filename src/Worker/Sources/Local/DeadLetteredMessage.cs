@@ -10,7 +10,10 @@ public sealed class DeadLetteredMessage
         string reason,
         string description,
         int deliveryCount,
-        DateTimeOffset deadLetteredAt)
+        DateTimeOffset deadLetteredAt,
+        DateTimeOffset? enqueuedAt = null,
+        string? lastError = null,
+        IReadOnlyList<FailedUser>? failedUsers = null)
     {
         SequenceNumber = sequenceNumber;
         MessageId = messageId;
@@ -19,6 +22,9 @@ public sealed class DeadLetteredMessage
         Description = description;
         DeliveryCount = deliveryCount;
         DeadLetteredAt = deadLetteredAt;
+        EnqueuedAt = enqueuedAt;
+        LastError = lastError;
+        FailedUsers = failedUsers;
     }
 
     /// <summary>The sequence number the message had in the queue.</summary>
@@ -37,4 +43,13 @@ public sealed class DeadLetteredMessage
     public int DeliveryCount { get; }
 
     public DateTimeOffset DeadLetteredAt { get; }
+
+    /// <summary>When the message was enqueued; null for dead letters written by schema version 1, which did not keep it.</summary>
+    public DateTimeOffset? EnqueuedAt { get; }
+
+    /// <summary>The error the message was last abandoned with, or null.</summary>
+    public string? LastError { get; }
+
+    /// <summary>The users whose change failed, or null when the whole message failed.</summary>
+    public IReadOnlyList<FailedUser>? FailedUsers { get; }
 }

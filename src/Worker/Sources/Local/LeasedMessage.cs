@@ -1,8 +1,8 @@
 namespace TagWorker.Sources.Local;
 
 /// <summary>
-/// One delivery of a local queue message: the message and the lock that holds it until
-/// <see cref="LockedUntil"/>. Settle or renew it with <see cref="SequenceNumber"/> and <see cref="LockToken"/>.
+/// One delivery of a local queue message, leased until it is settled or an owner reclaims it (leases do not expire:
+/// see <see cref="LocalQueueOwnership"/>). Settle it with <see cref="SequenceNumber"/> and <see cref="LockToken"/>.
 /// </summary>
 public sealed class LeasedMessage
 {
@@ -13,7 +13,7 @@ public sealed class LeasedMessage
         DateTimeOffset enqueuedAt,
         int deliveryCount,
         Guid lockToken,
-        DateTimeOffset lockedUntil)
+        string? lastError)
     {
         SequenceNumber = sequenceNumber;
         MessageId = messageId;
@@ -21,7 +21,7 @@ public sealed class LeasedMessage
         EnqueuedAt = enqueuedAt;
         DeliveryCount = deliveryCount;
         LockToken = lockToken;
-        LockedUntil = lockedUntil;
+        LastError = lastError;
     }
 
     /// <summary>The queue's position of the message: increasing in enqueue order, never reused.</summary>
@@ -40,6 +40,6 @@ public sealed class LeasedMessage
     /// <summary>Identifies this delivery; a new receive of the same message gets a new token.</summary>
     public Guid LockToken { get; }
 
-    /// <summary>When the lock expires unless renewed (millisecond precision).</summary>
-    public DateTimeOffset LockedUntil { get; }
+    /// <summary>The error an earlier delivery was abandoned with (the latest one given), or null.</summary>
+    public string? LastError { get; }
 }

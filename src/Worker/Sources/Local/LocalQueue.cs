@@ -1,28 +1,23 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using System.Text;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using static TagWorker.Sources.Local.LocalQueueDatabase;
 
 namespace TagWorker.Sources.Local;
 
 /// <summary>
-/// A durable message queue in one SQLite file with Azure Service Bus's peek-lock semantics: a receive leases the
-/// oldest available messages for <see cref="LocalQueueOptions.LockDuration"/>, each delivery counts, a settlement
-/// must present the delivery's lock token, and a message delivered <see cref="LocalQueueOptions.MaxDeliveryCount"/>
-/// times without being settled moves to the dead-letter store with reason
-/// <see cref="MaxDeliveryCountExceededReason"/>. Safe for concurrent calls, and for several processes sharing the file.
+/// A durable message queue in one SQLite file with Azure Service Bus's peek-lock semantics and one owner: the
+/// process that receives takes ownership first (<see cref="TakeOwnershipAsync"/>), which reclaims every lease an
+/// earlier owner left; a receive leases the oldest available messages in sequence order, each delivery counts, a
+/// settlement must present the delivery's lock token, and a message delivered
+/// <see cref="LocalQueueOptions.MaxDeliveryCount"/> times without being settled moves to the dead-letter store with
+/// reason <see cref="MaxDeliveryCountExceededReason"/>. Enqueueing, counting and the dead-letter store need no
+/// ownership, and work from other processes while a worker owns the file.
 /// </summary>
 /// <remarks>
-/// An enqueue returns once synced to disk (it survives a power loss). Leases, renewals and settlements are not synced
-/// one by one: a power loss (not a process crash) can roll the newest of them back, which only delivers a settled
-/// message again, the at-least-once delivery the worker handles anyway. Settlements from concurrent callers are
-/// written together in one transaction (group commit), so settle concurrently for throughput.
-/// A token "loses" its lock when the message was settled, or when its lock expired and another receive took it; an
-/// expired lock that nobody took yet still settles, as no other delivery exists to be confused with it.
+/// Safe for concurrent calls, and for several processes sharing the file (one of them the owner). Every SQLite call
+/// of an instance runs on its own thread (<see cref="LocalQueueIoThread"/>), never on the thread pool. An enqueue returns once synced to disk (it survives a power loss). Leases and settlements are not synced one
+/// by one: a power loss (not a process crash) can roll the newest of them back, which only delivers a settled message
+/// again, the at-least-once delivery the worker handles anyway. Settlements from concurrent callers are written
+/// together (group commit), so settle concurrently for throughput.
 /// </remarks>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix",
     Justification = "It is a message queue (the design's 'local durable queue'), not a collection.")]
@@ -31,329 +26,147 @@ public sealed class LocalQueue : IDisposable
     /// <summary>The dead-letter reason of a message delivered <see cref="LocalQueueOptions.MaxDeliveryCount"/> times.</summary>
     public const string MaxDeliveryCountExceededReason = "MaxDeliveryCountExceeded";
 
-    // Bounds one group commit, so one writer's turn stays short.
-    private const int MaxSettlementsPerTransaction = 1000;
-
-    private readonly LocalQueueDatabase _database;
-    private readonly LocalQueueOptions _options;
-    private readonly ILogger<LocalQueue> _logger;
-    private readonly ConcurrentQueue<PendingSettlement> _settlements = new();
+    private readonly LocalQueueStore _store;
+    private readonly LocalQueueIoThread _io;
 
     public LocalQueue(IOptions<LocalQueueOptions> options, TimeProvider timeProvider, ILogger<LocalQueue> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
-        _options = options.Value;
-        _logger = logger;
-        FilePath = Path.GetFullPath(_options.Path);
-        _database = new LocalQueueDatabase(FilePath, timeProvider, logger);
+        FilePath = Path.GetFullPath(options.Value.Path);
+        _store = new LocalQueueStore(FilePath, options.Value, timeProvider, logger);
+        _io = new LocalQueueIoThread(_store);
     }
 
     /// <summary>The full path of the queue's SQLite file.</summary>
     public string FilePath { get; }
 
+    /// <summary>The owner's lock file beside it, <c>&lt;FilePath&gt;.owner</c>.</summary>
+    public string OwnerLockFilePath => _store.LockFilePath;
+
+    /// <summary>Whether this instance owns the queue (and may receive from it).</summary>
+    public bool IsOwner => _store.IsOwner;
+
+    /// <summary>
+    /// Makes this instance the queue's owner, the only one that receives: locks <see cref="OwnerLockFilePath"/>, then
+    /// makes every leased message available again (whoever held them is gone), in sequence order and with its
+    /// delivery count unchanged, before anything is received. Held until the returned ownership or this queue is
+    /// disposed, or the process ends.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// Another instance, in this process or another, owns the queue (the message names the file and the owner's
+    /// process id), or this one does already.
+    /// </exception>
+    public Task<LocalQueueOwnership> TakeOwnershipAsync(CancellationToken cancellationToken) =>
+        _io.RunAsync(_store.TakeOwnership, cancellationToken);
+
     /// <summary>Appends the bodies in order, each with a new message id, in one transaction synced to disk.</summary>
-    public async Task EnqueueAsync(IReadOnlyList<ReadOnlyMemory<byte>> bodies, CancellationToken cancellationToken)
+    public Task EnqueueAsync(IReadOnlyList<ReadOnlyMemory<byte>> bodies, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bodies);
-        if (bodies.Count == 0)
+        return bodies.Count == 0 ? Task.CompletedTask : _io.RunAsync(() =>
         {
-            return;
-        }
-
-        await _database.WriteAsync(durable: true, (connection, transaction, now) =>
-        {
-            using var insert = Command(connection, transaction, LocalQueueSql.Insert);
-            var messageId = insert.Parameters.Add("$message_id", SqliteType.Text);
-            var body = insert.Parameters.Add("$body", SqliteType.Blob);
-            insert.Parameters.AddWithValue("$now", now);
-            insert.Prepare();
-            foreach (var item in bodies)
-            {
-                messageId.Value = Guid.NewGuid().ToString("N");
-                body.Value = item.ToArray();
-                insert.ExecuteNonQuery();
-            }
-
+            _store.Enqueue(bodies);
             return true;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     /// <summary>
     /// Leases up to <paramref name="maxMessages"/> of the oldest available messages in sequence order: each gets a
-    /// new lock token, a lock until now + <see cref="LocalQueueOptions.LockDuration"/> and one more delivery. A
-    /// message that would exceed <see cref="LocalQueueOptions.MaxDeliveryCount"/> is dead-lettered instead.
-    /// Returns an empty list when nothing is available.
+    /// new lock token and one more delivery, and stays leased until settled or reclaimed. A message that would exceed
+    /// <see cref="LocalQueueOptions.MaxDeliveryCount"/> is dead-lettered instead. Returns an empty list when nothing
+    /// is available.
     /// </summary>
-    public Task<IReadOnlyList<LeasedMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        return _database.WriteAsync(durable: false, (connection, transaction, now) =>
-        {
-            var leased = new List<LeasedMessage>();
-            while (leased.Count < maxMessages)
-            {
-                var candidates = SelectAvailable(connection, transaction, now, maxMessages - leased.Count);
-                var exhausted = candidates.FindAll(c => c.DeliveryCount >= _options.MaxDeliveryCount);
-                if (exhausted.Count > 0)
-                {
-                    DeadLetterExhausted(connection, transaction, now, exhausted);
-                    candidates.RemoveAll(c => c.DeliveryCount >= _options.MaxDeliveryCount);
-                }
-
-                if (candidates.Count > 0)
-                {
-                    Lease(connection, transaction, now, candidates, leased);
-                }
-
-                // Only dead-lettering can leave room for more in this window; otherwise the queue has no more.
-                if (exhausted.Count == 0)
-                {
-                    break;
-                }
-            }
-
-            leased.Sort((a, b) => a.SequenceNumber.CompareTo(b.SequenceNumber));
-            return (IReadOnlyList<LeasedMessage>)leased;
-        }, cancellationToken);
-    }
+    /// <exception cref="InvalidOperationException">This instance does not own the queue.</exception>
+    public async Task<IReadOnlyList<LeasedMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken) =>
+        (await ReceiveBatchAsync(maxMessages, cancellationToken).ConfigureAwait(false)).Messages;
 
     /// <summary>Deletes the message: it was processed.</summary>
     /// <exception cref="MessageLockLostException">The token no longer holds the message.</exception>
     public Task CompleteAsync(long sequenceNumber, Guid lockToken, CancellationToken cancellationToken) =>
-        SettleAsync(PendingSettlement.Complete(sequenceNumber, lockToken), cancellationToken);
+        _io.SettleAsync(PendingSettlement.Complete(sequenceNumber, lockToken), cancellationToken);
 
-    /// <summary>Releases the lock so the message is available again at once (its next delivery counts one more).</summary>
+    /// <summary>Releases the lease so the message is available again at once (its next delivery counts one more).</summary>
     /// <exception cref="MessageLockLostException">The token no longer holds the message.</exception>
     public Task AbandonAsync(long sequenceNumber, Guid lockToken, CancellationToken cancellationToken) =>
-        SettleAsync(PendingSettlement.Abandon(sequenceNumber, lockToken), cancellationToken);
+        AbandonAsync(sequenceNumber, lockToken, lastError: null, cancellationToken);
+
+    /// <summary>
+    /// Releases the lease so the message is available again at once, recording <paramref name="lastError"/> (null
+    /// keeps the error recorded before); a later <see cref="MaxDeliveryCountExceededReason"/> dead letter quotes it.
+    /// </summary>
+    /// <exception cref="MessageLockLostException">The token no longer holds the message.</exception>
+    public Task AbandonAsync(long sequenceNumber, Guid lockToken, string? lastError, CancellationToken cancellationToken) =>
+        _io.SettleAsync(PendingSettlement.Abandon(sequenceNumber, lockToken, lastError), cancellationToken);
 
     /// <summary>Moves the message to the dead-letter store with a reason and description.</summary>
     /// <exception cref="MessageLockLostException">The token no longer holds the message.</exception>
     public Task DeadLetterAsync(
         long sequenceNumber, Guid lockToken, string reason, string description, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(reason);
         ArgumentNullException.ThrowIfNull(description);
-        return SettleAsync(PendingSettlement.DeadLetter(sequenceNumber, lockToken, reason, description), cancellationToken);
+        return DeadLetterAsync(sequenceNumber, lockToken, new DeadLetterDetails(reason, description, FailedUsers: null), cancellationToken);
     }
 
-    /// <summary>Extends the lock to now + <see cref="LocalQueueOptions.LockDuration"/>; returns the new expiry.</summary>
+    /// <summary>
+    /// Moves the message to the dead-letter store with a reason, a description and the users whose change failed
+    /// (<see cref="DeadLetterDetails.FailedUsers"/>, kept as <see cref="FailedUsersJson"/>; null when the whole
+    /// message failed).
+    /// </summary>
     /// <exception cref="MessageLockLostException">The token no longer holds the message.</exception>
-    public async Task<DateTimeOffset> RenewLockAsync(long sequenceNumber, Guid lockToken, CancellationToken cancellationToken)
+    public Task DeadLetterAsync(long sequenceNumber, Guid lockToken, DeadLetterDetails details, CancellationToken cancellationToken)
     {
-        var renewal = await RenewLocksAsync([new LockReference(sequenceNumber, lockToken)], cancellationToken)
-            .ConfigureAwait(false);
-        return renewal.Renewed[0] ? renewal.LockedUntil : throw new MessageLockLostException(sequenceNumber);
+        ArgumentNullException.ThrowIfNull(details);
+        ArgumentException.ThrowIfNullOrEmpty(details.Reason);
+        ArgumentNullException.ThrowIfNull(details.Description);
+        return _io.SettleAsync(PendingSettlement.DeadLetter(sequenceNumber, lockToken, details), cancellationToken);
     }
-
-    /// <summary>Renews many locks in one transaction; a lost lock is reported, not thrown.</summary>
-    internal Task<LockRenewal> RenewLocksAsync(IReadOnlyList<LockReference> locks, CancellationToken cancellationToken) =>
-        _database.WriteAsync(durable: false, (connection, transaction, now) =>
-        {
-            var lockedUntil = now + LockDurationMilliseconds;
-            var renewed = new bool[locks.Count];
-            using var renew = Command(connection, transaction, LocalQueueSql.Renew);
-            renew.Parameters.AddWithValue("$locked_until", lockedUntil);
-            var seq = renew.Parameters.Add("$seq", SqliteType.Integer);
-            var token = renew.Parameters.Add("$lock_token", SqliteType.Blob);
-            renew.Prepare();
-            for (var i = 0; i < locks.Count; i++)
-            {
-                seq.Value = locks[i].SequenceNumber;
-                token.Value = locks[i].LockToken;
-                renewed[i] = renew.ExecuteNonQuery() == 1;
-            }
-
-            return new LockRenewal(DateTimeOffset.FromUnixTimeMilliseconds(lockedUntil), renewed);
-        }, cancellationToken);
 
     /// <summary>Counts available, leased and dead-lettered messages, as of one snapshot.</summary>
     public Task<LocalQueueCounts> GetCountsAsync(CancellationToken cancellationToken) =>
-        _database.ReadAsync((connection, now) =>
-        {
-            using var command = Command(connection, null, LocalQueueSql.Counts);
-            command.Parameters.AddWithValue("$now", now);
-            using var reader = command.ExecuteReader();
-            reader.Read();
-            return new LocalQueueCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-        }, cancellationToken);
+        _io.RunAsync(_store.Counts, cancellationToken);
 
     /// <summary>Reads up to <paramref name="maxMessages"/> dead-lettered messages, oldest first, without removing them.</summary>
-    public Task<IReadOnlyList<DeadLetteredMessage>> ReadDeadLettersAsync(int maxMessages, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeadLetteredMessage>> ReadDeadLettersAsync(int maxMessages, CancellationToken cancellationToken) =>
+        ReadDeadLettersAsync(afterSequenceNumber: 0, maxMessages, cancellationToken);
+
+    /// <summary>
+    /// Reads up to <paramref name="maxMessages"/> dead-lettered messages whose sequence number is above
+    /// <paramref name="afterSequenceNumber"/>, oldest first (page through the store by passing the last one's).
+    /// </summary>
+    public Task<IReadOnlyList<DeadLetteredMessage>> ReadDeadLettersAsync(
+        long afterSequenceNumber, int maxMessages, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        return _database.ReadAsync((connection, _) =>
-        {
-            using var command = Command(connection, null, LocalQueueSql.ReadDeadLetters);
-            command.Parameters.AddWithValue("$max", maxMessages);
-            using var reader = command.ExecuteReader();
-            var messages = new List<DeadLetteredMessage>();
-            while (reader.Read())
-            {
-                messages.Add(new DeadLetteredMessage(
-                    reader.GetInt64(0),
-                    reader.GetString(1),
-                    reader.GetFieldValue<byte[]>(2),
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    reader.GetInt32(5),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
-            }
-
-            return (IReadOnlyList<DeadLetteredMessage>)messages;
-        }, cancellationToken);
+        return _io.RunAsync(() => _store.ReadDeadLetters(afterSequenceNumber, maxMessages), cancellationToken);
     }
 
-    /// <summary>Closes the pooled connections to the file. Operations after this throw <see cref="ObjectDisposedException"/>.</summary>
-    public void Dispose() => _database.Dispose();
+    /// <summary>One dead-lettered message by its sequence number, or null.</summary>
+    public Task<DeadLetteredMessage?> GetDeadLetterAsync(long sequenceNumber, CancellationToken cancellationToken) =>
+        _io.RunAsync(() => _store.ReadDeadLetter(sequenceNumber), cancellationToken);
 
-    private long LockDurationMilliseconds => (long)_options.LockDuration.TotalMilliseconds;
+    /// <summary>Deletes one dead-lettered message; false when it was not there.</summary>
+    public Task<bool> RemoveDeadLetterAsync(long sequenceNumber, CancellationToken cancellationToken) =>
+        _io.RunAsync(() => _store.RemoveDeadLetter(sequenceNumber), cancellationToken);
 
-    private async Task SettleAsync(PendingSettlement settlement, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the settlements already given, gives up ownership and closes the file (waiting for the operation in
+    /// progress). Operations after this throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public void Dispose() => _io.Dispose();
+
+    /// <summary>Like <see cref="ReceiveAsync"/>, and says whether more messages were available than it leased.</summary>
+    internal Task<ReceivedBatch> ReceiveBatchAsync(int maxMessages, CancellationToken cancellationToken)
     {
-        _settlements.Enqueue(settlement);
-        WriteTurn turn;
-        try
-        {
-            turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch when (!settlement.TryWithdraw())
-        {
-            // Waiting failed (cancelled, disposed) but another writer had taken the settlement already, so it could
-            // not be withdrawn: it is being written, and its outcome is the true answer. When it could be withdrawn,
-            // the filter is false and the failure propagates with nothing written.
-            await settlement.Written.ConfigureAwait(false);
-            return;
-        }
-
-        using (turn)
-        {
-            // Another writer may have written it while we waited; otherwise write it with everything waiting.
-            while (!settlement.IsTaken)
-            {
-                WriteWaitingSettlements();
-            }
-        }
-
-        await settlement.Written.ConfigureAwait(false);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        return _io.RunAsync(() => _store.Receive(maxMessages), cancellationToken);
     }
 
-    private void WriteWaitingSettlements()
-    {
-        var batch = new List<PendingSettlement>();
-        while (batch.Count < MaxSettlementsPerTransaction && _settlements.TryDequeue(out var settlement))
-        {
-            if (settlement.TryTake())
-            {
-                batch.Add(settlement);
-            }
-        }
-
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        bool[] written;
-        try
-        {
-            written = _database.Write(durable: false, (connection, transaction, now) =>
-            {
-                using var statements = new SettlementStatements(connection, transaction, now);
-                return batch.ConvertAll(statements.Apply).ToArray();
-            });
-        }
-        catch (Exception exception)
-        {
-            // The transaction rolled back: none of the batch was written, and every caller hears why.
-            foreach (var settlement in batch)
-            {
-                settlement.Fail(exception);
-            }
-
-            return;
-        }
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (written[i])
-            {
-                batch[i].Succeed();
-            }
-            else
-            {
-                batch[i].Fail(new MessageLockLostException(batch[i].SequenceNumber));
-            }
-        }
-    }
-
-    private static List<Candidate> SelectAvailable(SqliteConnection connection, SqliteTransaction transaction, long now, int max)
-    {
-        using var select = Command(connection, transaction, LocalQueueSql.SelectAvailable);
-        select.Parameters.AddWithValue("$now", now);
-        select.Parameters.AddWithValue("$max", max);
-        using var reader = select.ExecuteReader();
-        var candidates = new List<Candidate>();
-        while (reader.Read())
-        {
-            candidates.Add(new Candidate(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)));
-        }
-
-        return candidates;
-    }
-
-    private void DeadLetterExhausted(SqliteConnection connection, SqliteTransaction transaction, long now, List<Candidate> exhausted)
-    {
-        using var command = Command(connection, transaction, LocalQueueSql.DeadLetterMany);
-        command.Parameters.AddWithValue("$seqs", JsonArray(exhausted));
-        command.Parameters.AddWithValue("$reason", MaxDeliveryCountExceededReason);
-        command.Parameters.AddWithValue("$description", string.Create(CultureInfo.InvariantCulture,
-            $"The message reached LocalQueue:MaxDeliveryCount ({_options.MaxDeliveryCount}) deliveries without being settled."));
-        command.Parameters.AddWithValue("$now", now);
-        command.ExecuteNonQuery();
-        foreach (var candidate in exhausted)
-        {
-            LocalQueueLog.MaxDeliveryCountExceeded(_logger, candidate.MessageId, candidate.SequenceNumber, candidate.DeliveryCount);
-        }
-    }
-
-    private void Lease(SqliteConnection connection, SqliteTransaction transaction, long now, List<Candidate> candidates, List<LeasedMessage> leased)
-    {
-        var lockedUntil = now + LockDurationMilliseconds;
-        using var command = Command(connection, transaction, LocalQueueSql.Lease);
-        command.Parameters.AddWithValue("$seqs", JsonArray(candidates));
-        command.Parameters.AddWithValue("$locked_until", lockedUntil);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            leased.Add(new LeasedMessage(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetFieldValue<byte[]>(2),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-                reader.GetInt32(4),
-                reader.GetGuid(5),
-                DateTimeOffset.FromUnixTimeMilliseconds(lockedUntil)));
-        }
-    }
-
-    private static string JsonArray(List<Candidate> candidates)
-    {
-        var json = new StringBuilder("[");
-        foreach (var candidate in candidates)
-        {
-            if (json.Length > 1)
-            {
-                json.Append(',');
-            }
-
-            json.Append(candidate.SequenceNumber.ToString(CultureInfo.InvariantCulture));
-        }
-
-        return json.Append(']').ToString();
-    }
-
-    private readonly record struct Candidate(long SequenceNumber, string MessageId, int DeliveryCount);
+    /// <summary>
+    /// Makes every leased message available again except <paramref name="held"/> (those this process still has
+    /// handed out); returns how many. Run at the start of an intake session, before its first receive.
+    /// </summary>
+    internal Task<int> ReclaimLeasesAsync(IReadOnlyCollection<long> held, CancellationToken cancellationToken) =>
+        _io.RunAsync(() => _store.ReclaimLeases(held), cancellationToken);
 }

@@ -1,14 +1,13 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 
 namespace TagWorker.Sources.Local;
 
 /// <summary>
-/// The local queue's SQLite file: creates it and its schema on first use, hands out pooled connections with the
-/// right pragmas, and runs write transactions one at a time. Writers in this process take turns through one gate
-/// (SQLite allows one writer at a time, and waiting in SQLite's busy handler is slower than waiting here); other
-/// processes on the same file are waited for through SQLite's busy timeout.
+/// The local queue's SQLite file as its I/O thread sees it: one connection, opened (creating the file, its directory
+/// and its schema, or migrating an older schema in place) on first use, with every statement prepared once. Used
+/// only from <see cref="LocalQueueIoThread"/>, so nothing here is synchronised. Other processes on the same file
+/// (the <c>enqueue</c> verb, the dead-letter tools) are waited for through SQLite's busy timeout.
 /// </summary>
 /// <remarks>
 /// Durability: the file is in WAL mode. A durable write commits with <c>synchronous=FULL</c>, which syncs the WAL to
@@ -25,9 +24,9 @@ internal sealed class LocalQueueDatabase : IDisposable
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private volatile bool _initialized;
-    private volatile bool _disposed;
+    private SqliteConnection? _connection;
+    private LocalQueueStatements? _statements;
+    private bool? _durable;
 
     public LocalQueueDatabase(string filePath, TimeProvider timeProvider, ILogger logger)
     {
@@ -38,124 +37,101 @@ internal sealed class LocalQueueDatabase : IDisposable
         {
             DataSource = filePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
+
+            // One connection for the I/O thread's lifetime: nothing to pool, and closing it must release the file.
+            Pooling = false,
         }.ToString();
     }
 
     public string FilePath { get; }
 
-    /// <summary>Waits for this process's turn to write; dispose the result to give the turn back.</summary>
-    public async ValueTask<WriteTurn> EnterWriteAsync(CancellationToken cancellationToken)
+    /// <summary>The prepared statements (opening the file first if needed).</summary>
+    public LocalQueueStatements Statements
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new WriteTurn(_writeGate);
+        get
+        {
+            Open();
+            return _statements!;
+        }
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one immediate transaction and commits it; the caller must hold the write turn.
-    /// <paramref name="work"/> gets the time (Unix ms) read once the write lock is held, and rolls the transaction
-    /// back by throwing.
+    /// Runs <paramref name="work"/> in one immediate transaction and commits it. <paramref name="work"/> gets the
+    /// time (Unix ms) read once the write lock is held, and rolls the transaction back by throwing.
     /// </summary>
-    public T Write<T>(bool durable, Func<SqliteConnection, SqliteTransaction, long, T> work)
+    public T Write<T>(bool durable, Func<SqliteTransaction, long, T> work)
     {
-        using var connection = Open();
-        Execute(connection, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+        var connection = Open();
+        if (_durable != durable)
+        {
+            Execute(connection, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            _durable = durable;
+        }
 
         // BEGIN IMMEDIATE: take the write lock up front, so the transaction never has to upgrade a read lock
         // (an upgrade that meets another process's writer fails at once instead of waiting).
         using var transaction = connection.BeginTransaction(deferred: false);
-        var result = work(connection, transaction, NowMilliseconds());
+        var result = work(transaction, NowMilliseconds());
         transaction.Commit();
         return result;
     }
 
-    public async Task<T> WriteAsync<T>(
-        bool durable, Func<SqliteConnection, SqliteTransaction, long, T> work, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> outside a transaction (each statement reads its own WAL snapshot).</summary>
+    public T Read<T>(Func<long, T> work)
     {
-        using (await EnterWriteAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return Write(durable, work);
-        }
+        Open();
+        return work(NowMilliseconds());
     }
 
-    /// <summary>Runs <paramref name="work"/> on a connection of its own, concurrently with writers (WAL snapshot).</summary>
-    public async Task<T> ReadAsync<T>(Func<SqliteConnection, long, T> work, CancellationToken cancellationToken)
-    {
-        if (!_initialized)
-        {
-            // Creating the file is a write: take the turn once, the first time.
-            using (await EnterWriteAsync(cancellationToken).ConfigureAwait(false))
-            {
-                using var first = Open();
-            }
-        }
-
-        using var connection = Open();
-        return work(connection, NowMilliseconds());
-    }
-
-    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
-    /// <summary>Closes the pooled connections to the file.</summary>
+    /// <summary>Closes the connection, releasing the file.</summary>
     public void Dispose()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
+        _statements?.Dispose();
+        _statements = null;
+        _connection?.Dispose();
+        _connection = null;
     }
 
     private long NowMilliseconds() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    // Microsoft.Data.Sqlite's async open is synchronous underneath, so the sync one is used and no thread is lost.
     private SqliteConnection Open()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_initialized)
+        if (_connection is not null)
         {
-            // SQLite creates the file but not its directory.
-            var directory = Path.GetDirectoryName(FilePath);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
+            return _connection;
+        }
+
+        // SQLite creates the file but not its directory.
+        var directory = Path.GetDirectoryName(FilePath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
         }
 
         var connection = new SqliteConnection(_connectionString);
         try
         {
             connection.Open();
-
-            // Per connection, and a pooled connection may be new: set it every time (a cheap pragma).
             Execute(connection, "PRAGMA busy_timeout = " + BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture));
-            if (!_initialized)
-            {
-                Initialize(connection);
-            }
-
+            Initialize(connection);
+            _statements = new LocalQueueStatements(connection);
+            _durable = null;
+            _connection = connection;
             return connection;
         }
         catch
         {
+            // Left closed: the next operation tries again (and reports its own failure).
             connection.Dispose();
             throw;
         }
     }
 
-    // Called with the write turn held: every path to a first Open goes through EnterWriteAsync.
     private void Initialize(SqliteConnection connection)
     {
+        // A file from a newer TagWorker is refused before anything in it changes, its journal mode included.
+        ThrowIfNewer(ReadVersion(connection, null));
+
         // WAL is a property of the file: set once, it holds for every connection and process.
         using (var journal = Command(connection, null, "PRAGMA journal_mode = WAL"))
         {
@@ -167,40 +143,59 @@ internal sealed class LocalQueueDatabase : IDisposable
             }
         }
 
-        using (var transaction = connection.BeginTransaction(deferred: false))
+        // Read again under the write lock: another process may have created or migrated the file meanwhile.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var current = ReadVersion(connection, transaction);
+        ThrowIfNewer(current);
+        if (current == LocalQueueSql.SchemaVersion)
         {
-            using (var version = Command(connection, transaction, "PRAGMA user_version"))
-            {
-                var current = Convert.ToInt64(version.ExecuteScalar(), CultureInfo.InvariantCulture);
-                if (current > LocalQueueSql.SchemaVersion)
-                {
-                    throw new InvalidOperationException(
-                        $"The local queue file {FilePath} has schema version {current}, newer than this TagWorker's {LocalQueueSql.SchemaVersion}.");
-                }
-            }
-
-            using (var create = Command(connection, transaction, LocalQueueSql.CreateSchema))
-            {
-                create.ExecuteNonQuery();
-            }
-
-            Execute(connection, "PRAGMA user_version = " + LocalQueueSql.SchemaVersion.ToString(CultureInfo.InvariantCulture), transaction);
             transaction.Commit();
+            LocalQueueLog.QueueOpened(_logger, FilePath);
+            return;
         }
 
-        _initialized = true;
+        using (var schema = Command(connection, transaction, current == 0 ? LocalQueueSql.CreateSchema : LocalQueueSql.MigrateFromVersion1))
+        {
+            schema.Parameters.AddWithValue("$now", NowMilliseconds());
+            schema.ExecuteNonQuery();
+        }
+
+        Execute(connection, "PRAGMA user_version = " + LocalQueueSql.SchemaVersion.ToString(CultureInfo.InvariantCulture), transaction);
+        transaction.Commit();
+        if (current != 0)
+        {
+            LocalQueueLog.SchemaMigrated(_logger, FilePath, current, LocalQueueSql.SchemaVersion);
+        }
+
         LocalQueueLog.QueueOpened(_logger, FilePath);
+    }
+
+    private static long ReadVersion(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var version = Command(connection, transaction, "PRAGMA user_version");
+        return Convert.ToInt64(version.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private void ThrowIfNewer(long version)
+    {
+        if (version > LocalQueueSql.SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"The local queue file {FilePath} has schema version {version}, newer than this TagWorker's {LocalQueueSql.SchemaVersion}.");
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
     }
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = Command(connection, transaction, sql);
         command.ExecuteNonQuery();
-    }
-
-    /// <summary>This process's turn to write; disposing it lets the next writer in.</summary>
-    public readonly struct WriteTurn(SemaphoreSlim gate) : IDisposable
-    {
-        public void Dispose() => gate.Release();
     }
 }

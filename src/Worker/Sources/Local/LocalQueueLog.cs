@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace TagWorker.Sources.Local;
 
 /// <summary>Log events of the local queue; ids 1100-1199 are reserved for it.</summary>
@@ -21,19 +19,21 @@ internal static partial class LocalQueueLog
         Message = "Stopped receiving from the local queue; {Outstanding} messages are still unsettled")]
     public static partial void SourceStopped(ILogger logger, int outstanding);
 
-    [LoggerMessage(EventId = 1104, EventName = "LocalQueueLocksRenewed", Level = LogLevel.Debug,
-        Message = "Renewed the locks of {Renewed} local queue messages; {Lost} locks were lost")]
-    public static partial void LocksRenewed(ILogger logger, int renewed, int lost);
-
-    [LoggerMessage(EventId = 1105, EventName = "LocalQueueLockLost", Level = LogLevel.Warning,
-        Message = "The lock on local queue message {MessageId} (sequence {SequenceNumber}) was lost before it was settled; it will be delivered again")]
-    public static partial void LockLost(ILogger logger, string messageId, long sequenceNumber);
-
-    [LoggerMessage(EventId = 1106, EventName = "LocalQueueLockRenewalFailed", Level = LogLevel.Error,
-        Message = "Renewing local queue message locks failed; retrying at the next renewal pass")]
-    public static partial void LockRenewalFailed(ILogger logger, Exception exception);
+    // 1104-1106 were lock renewal's (gone: leases do not expire while the owner lives); not reused.
 
     [LoggerMessage(EventId = 1107, EventName = "LocalQueueAbandonFailed", Level = LogLevel.Warning,
-        Message = "Could not give back local queue message {MessageId} that was not handed out; it will be delivered again when its lock expires")]
+        Message = "Could not give back local queue message {MessageId} that was not handed out; it will be delivered again once its lease is reclaimed")]
     public static partial void AbandonFailed(ILogger logger, string messageId, Exception exception);
+
+    [LoggerMessage(EventId = 1108, EventName = "LocalQueueOwnershipTaken", Level = LogLevel.Information,
+        Message = "Took ownership of the local queue at {Path} (process {ProcessId}); reclaimed {Reclaimed} leases of earlier owners")]
+    public static partial void OwnershipTaken(ILogger logger, string path, int processId, int reclaimed);
+
+    [LoggerMessage(EventId = 1109, EventName = "LocalQueueLeasesReclaimed", Level = LogLevel.Warning,
+        Message = "Reclaimed {Reclaimed} leases of the local queue at {Path} that no handed-out message held (their settle failed); they are delivered again before anything newer")]
+    public static partial void LeasesReclaimed(ILogger logger, string path, int reclaimed);
+
+    [LoggerMessage(EventId = 1110, EventName = "LocalQueueSchemaMigrated", Level = LogLevel.Information,
+        Message = "Migrated the local queue at {Path} from schema version {From} to {To}")]
+    public static partial void SchemaMigrated(ILogger logger, string path, long from, int to);
 }

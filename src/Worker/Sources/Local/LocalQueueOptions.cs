@@ -20,41 +20,36 @@ public sealed class LocalQueueOptions
     public string Path { get; set; } = "tagworker-queue.db";
 
     /// <summary>
-    /// How long a received message stays leased before it becomes available again unless renewed or settled.
-    /// Default 30 s; 1 s to 5 min (Service Bus's range).
+    /// Not used: kept so that existing settings still bind. A lease lasts until its message is settled or the next
+    /// owner of the queue reclaims it (<see cref="LocalQueueOwnership"/>); it no longer expires after a duration.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00",
-        ErrorMessage = "LocalQueue:LockDuration must be between {1} and {2}.")]
     public TimeSpan LockDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Deliveries after which a message is moved to the dead-letter store (reason
-    /// <c>MaxDeliveryCountExceeded</c>) instead of being delivered again. Default 10; 1 to 1000.
+    /// <c>MaxDeliveryCountExceeded</c>) instead of being delivered again. Every delivery counts, a delivery to a
+    /// worker that crashed with it included. Default 10; 1 to 1000.
     /// </summary>
     [Range(1, 1000, ErrorMessage = "LocalQueue:MaxDeliveryCount must be between {1} and {2}.")]
     public int MaxDeliveryCount { get; set; } = 10;
 
     /// <summary>
     /// Most messages handed out and not yet settled at once; the source stops receiving at this number until one is
-    /// settled. It must cover what the pipeline holds while it fills 100-user requests. Default 20,000; 1 to 1,000,000.
+    /// settled. It bounds the pipeline's merge window (a held message costs no storage work: leases are not renewed).
+    /// Default 250,000; 1 to 1,000,000.
     /// </summary>
     [Range(1, 1_000_000, ErrorMessage = "LocalQueue:MaxConcurrentMessages must be between {1} and {2}.")]
-    public int MaxConcurrentMessages { get; set; } = 20_000;
+    public int MaxConcurrentMessages { get; set; } = 250_000;
 
-    /// <summary>Most messages leased by one receive (one SQLite transaction). Default 500; 1 to 10,000.</summary>
-    [Range(1, 10_000, ErrorMessage = "LocalQueue:ReceiveBatchSize must be between {1} and {2}.")]
-    public int ReceiveBatchSize { get; set; } = 500;
+    /// <summary>Most messages leased by one receive (one SQLite transaction). Default 2,000; 1 to 50,000.</summary>
+    [Range(1, 50_000, ErrorMessage = "LocalQueue:ReceiveBatchSize must be between {1} and {2}.")]
+    public int ReceiveBatchSize { get; set; } = 2_000;
 
     /// <summary>How long the source waits before looking again when the queue was empty. Default 100 ms; 1 ms to 1 min.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00",
         ErrorMessage = "LocalQueue:PollInterval must be between {1} and {2}.")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>
-    /// How long after receiving a message the source keeps renewing its lock while it is unsettled (like Service
-    /// Bus's processor); after that the lock is left to expire. Default 5 min; 0 (no renewal) to 7 days.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00",
-        ErrorMessage = "LocalQueue:MaxAutoLockRenewal must be between {1} and {2}.")]
+    /// <summary>Not used: kept so that existing settings still bind. Leases do not expire, so nothing is renewed.</summary>
     public TimeSpan MaxAutoLockRenewal { get; set; } = TimeSpan.FromMinutes(5);
 }

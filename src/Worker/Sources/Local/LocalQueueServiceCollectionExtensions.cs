@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace TagWorker.Sources.Local;
@@ -8,9 +7,11 @@ public static class LocalQueueServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="LocalQueueOptions"/> (section <c>LocalQueue</c>, validated at start-up),
-    /// <see cref="LocalQueue"/>, <see cref="LocalQueueSource"/> as <see cref="ITagEventSource"/> and
-    /// <see cref="LocalQueueWriter"/> as <see cref="ITagEventWriter"/>, all singletons, and
-    /// <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is registered already.
+    /// <see cref="LocalQueue"/>, <see cref="LocalQueueSource"/> as <see cref="ITagEventSource"/>,
+    /// <see cref="LocalQueueWriter"/> as <see cref="ITagEventWriter"/> and <see cref="LocalDeadLetterStore"/> as
+    /// <see cref="IDeadLetterStore"/>, all singletons, and <see cref="TimeProvider.System"/> unless a
+    /// <see cref="TimeProvider"/> is registered already. Nothing takes the queue's ownership until the source runs,
+    /// so the writer and the dead-letter store work beside a running worker.
     /// </summary>
     public static IServiceCollection AddLocalQueueSource(this IServiceCollection services)
     {
@@ -27,6 +28,8 @@ public static class LocalQueueServiceCollectionExtensions
         services.TryAddSingleton<ITagEventSource>(provider => provider.GetRequiredService<LocalQueueSource>());
         services.TryAddSingleton<LocalQueueWriter>();
         services.TryAddSingleton<ITagEventWriter>(provider => provider.GetRequiredService<LocalQueueWriter>());
+        services.TryAddSingleton<LocalDeadLetterStore>();
+        services.TryAddSingleton<IDeadLetterStore>(provider => provider.GetRequiredService<LocalDeadLetterStore>());
         return services;
     }
 }

@@ -1,15 +1,17 @@
-using Microsoft.Extensions.Logging;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace TagWorker.Sources.Local;
 
 /// <summary>
-/// Receives from the <see cref="LocalQueue"/>: leases batches of up to <see cref="LocalQueueOptions.ReceiveBatchSize"/>
-/// messages while fewer than <see cref="LocalQueueOptions.MaxConcurrentMessages"/> are unsettled, polls every
-/// <see cref="LocalQueueOptions.PollInterval"/> when the queue is empty, and renews the locks of unsettled messages
-/// (see <see cref="LocalQueueOptions.MaxAutoLockRenewal"/>) until they are settled or the source is disposed, so
-/// messages can still be settled after <see cref="RunAsync"/> returned. A storage failure ends
-/// <see cref="RunAsync"/> with its exception (SQLite itself waits out a busy file first).
+/// Receives from the <see cref="LocalQueue"/>: the first <see cref="RunAsync"/> takes the queue's ownership (which
+/// reclaims every lease a dead owner left) and holds it until the source is disposed; every later one first
+/// reclaims the leases no handed-out message holds (a settle that failed). Then it leases batches of up to
+/// <see cref="LocalQueueOptions.ReceiveBatchSize"/> messages while fewer than
+/// <see cref="LocalQueueOptions.MaxConcurrentMessages"/> are unsettled, and polls every
+/// <see cref="LocalQueueOptions.PollInterval"/> when the queue is empty. Leases do not expire while the source owns
+/// the queue, so nothing is renewed, and messages can still be settled after <see cref="RunAsync"/> returned. A
+/// storage failure, or another worker owning the file, ends <see cref="RunAsync"/> with its exception.
 /// </summary>
 public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDisposable
 {
@@ -18,8 +20,12 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<LocalQueueSource> _logger;
     private readonly SemaphoreSlim _unsettledSlots;
-    private readonly LocalQueueLockRenewer _renewer;
+    private readonly ConcurrentDictionary<long, LocalQueueMessage> _handedOut = new();
+    private volatile LocalQueueOwnership? _ownership;
+    private volatile bool _backlogWaiting;
+    private int _unsettled;
     private int _running;
+    private int _disposed;
 
     public LocalQueueSource(
         LocalQueue queue, IOptions<LocalQueueOptions> options, TimeProvider timeProvider, ILogger<LocalQueueSource> logger)
@@ -33,18 +39,25 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
         _timeProvider = timeProvider;
         _logger = logger;
         _unsettledSlots = new SemaphoreSlim(_options.MaxConcurrentMessages, _options.MaxConcurrentMessages);
-        _renewer = new LocalQueueLockRenewer(queue, _options, timeProvider, logger);
     }
 
-    /// <summary>Messages handed out (or being handed out) and not yet settled.</summary>
-    public int UnsettledCount => _options.MaxConcurrentMessages - _unsettledSlots.CurrentCount;
+    /// <summary>Messages received (handed out, or being handed out) and not yet settled.</summary>
+    public int UnsettledCount => Volatile.Read(ref _unsettled);
+
+    /// <summary>
+    /// Whether the last receive of the running session came back full (it read one row past its batch and found it):
+    /// more messages are waiting than were leased. False when not running.
+    /// </summary>
+    public bool BacklogWaiting => _backlogWaiting;
 
     /// <inheritdoc />
     /// <remarks>Only one call may run at a time. Messages received but not yet handed out when
     /// <paramref name="cancellationToken"/> fires, or when <paramref name="onMessage"/> throws, are abandoned.</remarks>
+    /// <exception cref="InvalidOperationException">Another worker owns the queue file (the message names the file and its process id).</exception>
     public async Task RunAsync(Func<SourceMessage, CancellationToken, ValueTask> onMessage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onMessage);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (Interlocked.Exchange(ref _running, 1) != 0)
         {
             throw new InvalidOperationException("The local queue source is already running.");
@@ -52,7 +65,7 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
 
         try
         {
-            _renewer.Start();
+            await ReclaimAsync(cancellationToken).ConfigureAwait(false);
             LocalQueueLog.SourceStarted(_logger, _options.MaxConcurrentMessages);
             while (true)
             {
@@ -71,19 +84,41 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
         }
         finally
         {
+            _backlogWaiting = false;
             LocalQueueLog.SourceStopped(_logger, UnsettledCount);
             Volatile.Write(ref _running, 0);
         }
     }
 
-    /// <summary>
-    /// Stops renewing locks and waits for a renewal in progress. Unsettled messages stay leased until their locks
-    /// expire, and can still be settled.
-    /// </summary>
-    public ValueTask DisposeAsync() => _renewer.DisposeAsync();
+    /// <summary>Gives up the queue's ownership. Unsettled messages stay leased until the next owner reclaims them.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
 
-    /// <summary>Stops renewing locks without waiting for a renewal in progress (which then finishes on its own).</summary>
-    public void Dispose() => _renewer.Stop();
+    /// <inheritdoc cref="DisposeAsync"/>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _ownership?.Dispose();
+        }
+    }
+
+    // Before the session's first receive, everything leased that this process is not holding comes back, so nothing
+    // newer can be handed out ahead of it: on the first run every lease (a dead owner's), later only those left by a
+    // settle that failed.
+    private async Task ReclaimAsync(CancellationToken cancellationToken)
+    {
+        if (_ownership is null)
+        {
+            _ownership = await _queue.TakeOwnershipAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await _queue.ReclaimLeasesAsync(_handedOut.Keys.ToArray(), cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<LocalQueueMessage[]> ReceiveAsync(CancellationToken cancellationToken)
     {
@@ -95,10 +130,10 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
             slots++;
         }
 
-        IReadOnlyList<LeasedMessage> leased;
+        ReceivedBatch batch;
         try
         {
-            leased = await _queue.ReceiveAsync(slots, cancellationToken).ConfigureAwait(false);
+            batch = await _queue.ReceiveBatchAsync(slots, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -106,17 +141,19 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
             throw;
         }
 
+        var leased = batch.Messages;
         if (leased.Count < slots)
         {
             _unsettledSlots.Release(slots - leased.Count);
         }
 
-        var receivedAt = _timeProvider.GetUtcNow();
+        _backlogWaiting = batch.MoreAvailable;
+        Interlocked.Add(ref _unsettled, leased.Count);
         var messages = new LocalQueueMessage[leased.Count];
         for (var i = 0; i < messages.Length; i++)
         {
-            messages[i] = new LocalQueueMessage(leased[i], _queue, receivedAt, OnSettled);
-            _renewer.Track(messages[i]);
+            messages[i] = new LocalQueueMessage(leased[i], _queue, _options.MaxDeliveryCount, OnSettled);
+            _handedOut[messages[i].SequenceNumber] = messages[i];
         }
 
         return messages;
@@ -169,7 +206,8 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
 
     private void OnSettled(LocalQueueMessage message)
     {
-        _renewer.Untrack(message);
+        _handedOut.TryRemove(KeyValuePair.Create(message.SequenceNumber, message));
+        Interlocked.Decrement(ref _unsettled);
         _unsettledSlots.Release();
     }
 }

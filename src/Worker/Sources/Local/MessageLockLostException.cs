@@ -1,8 +1,9 @@
 namespace TagWorker.Sources.Local;
 
 /// <summary>
-/// Thrown when a message is settled or renewed with a lock token that no longer holds it: the message was settled
-/// already, or its lock expired and another receive took it. The delivery that threw must not be acted on further.
+/// Thrown when a message is settled with a lock token that no longer holds it: the message was settled already, or
+/// an owner reclaimed its lease (a new owner took the queue, or a new intake session reclaimed a lease nothing held).
+/// The delivery that threw must not be acted on further.
 /// </summary>
 public sealed class MessageLockLostException : Exception
 {
@@ -23,7 +24,7 @@ public sealed class MessageLockLostException : Exception
 
     internal MessageLockLostException(long sequenceNumber)
         : base($"The lock on local queue message {sequenceNumber} was lost: the message was settled already, or its "
-            + "lock expired and another receive took it.")
+            + "lease was reclaimed.")
     {
         SequenceNumber = sequenceNumber;
     }

@@ -1,6 +1,5 @@
 using Azure.Core;
 using Azure.Messaging.ServiceBus;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -11,15 +10,15 @@ public static class ServiceBusServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ServiceBusSourceOptions"/> (section <c>ServiceBus</c>, validated at start), a singleton
-    /// <see cref="ServiceBusClient"/>, <see cref="ServiceBusSource"/> as the <see cref="ITagEventSource"/> and
-    /// <see cref="ServiceBusWriter"/> as the <see cref="ITagEventWriter"/>. Call it only when the configured source
-    /// is Service Bus: its settings are required.
+    /// <see cref="ServiceBusClient"/>, <see cref="ServiceBusSource"/> as the <see cref="ITagEventSource"/>,
+    /// <see cref="ServiceBusWriter"/> as the <see cref="ITagEventWriter"/> and <see cref="ServiceBusDeadLetterStore"/>
+    /// (the entity's dead-letter sub-queue) as the <see cref="IDeadLetterStore"/>. Call it only when the configured
+    /// source is Service Bus: its settings are required.
     /// </summary>
     /// <remarks>
     /// With <c>ServiceBus:ConnectionString</c> the client uses that key. With <c>ServiceBus:FullyQualifiedNamespace</c>
     /// it authenticates with the <see cref="TokenCredential"/> registered in the container (register
-    /// <c>DefaultAzureCredential</c>, which picks up Kubernetes workload identity). With sessions the writer needs
-    /// a registered <see cref="ServiceBusSessionIdSelector"/>.
+    /// <c>DefaultAzureCredential</c>, which picks up Kubernetes workload identity).
     /// </remarks>
     public static IServiceCollection AddServiceBusSource(this IServiceCollection services)
     {
@@ -29,9 +28,11 @@ public static class ServiceBusServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServiceBusSourceOptions>, ServiceBusSourceOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(CreateClient);
         services.AddSingleton<ITagEventSource, ServiceBusSource>();
         services.AddSingleton<ITagEventWriter, ServiceBusWriter>();
+        services.AddSingleton<IDeadLetterStore, ServiceBusDeadLetterStore>();
         return services;
     }
 

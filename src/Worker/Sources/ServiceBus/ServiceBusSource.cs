@@ -1,5 +1,4 @@
 using Azure.Messaging.ServiceBus;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace TagWorker.Sources.ServiceBus;
@@ -18,25 +17,42 @@ namespace TagWorker.Sources.ServiceBus;
 /// created through <see cref="ServiceBusClient.CreateProcessor(string, ServiceBusProcessorOptions)"/> and
 /// <see cref="ServiceBusClient.CreateSessionProcessor(string, ServiceBusSessionProcessorOptions)"/>, the SDK's
 /// own test seam.
+/// <para>
+/// Without sessions every intake session (each <see cref="RunAsync"/> call) starts with the fence
+/// (<see cref="IntakeFence"/>): no receive before the entity's lock duration has passed, so that what an earlier
+/// receiver left locked is back in the queue first; the same after the processor reports a failed receive. With
+/// sessions there is no fence: the broker gives a session to one receiver at a time and redelivers its messages in
+/// order.
+/// </para>
 /// </remarks>
 public sealed class ServiceBusSource : ITagEventSource
 {
     /// <summary>
-    /// A handler scope takes at most this many window-fulls before it drains and returns: the SDK keeps each
-    /// message received in a scope until the handler returns, so scopes must end, and each end costs one pipeline
-    /// round trip without new messages.
+    /// Without sessions a handler scope takes at most this many window-fulls before it drains and returns: the SDK
+    /// keeps each message received in a scope until the handler returns, so scopes must end, and each end costs one
+    /// pipeline round trip without new messages.
     /// </summary>
     internal const int ScopeBudgetInWindows = 10;
+
+    /// <summary>
+    /// With sessions a scope takes at most twice its share of the window (<c>2 × window / sessions</c>), and at
+    /// least this many: a session's scope end drains only that session, the others keep flowing.
+    /// </summary>
+    internal const int MinSessionScopeBudget = 1_000;
+
+    /// <summary>The most one receive asks for: a bound on one AMQP credit grant and one batch's memory.</summary>
+    internal const int MaxReceiveBatch = 1_000;
 
     private readonly ServiceBusClient _client;
     private readonly ServiceBusSourceOptions _options;
     private readonly ILogger<ServiceBusSource> _logger;
     private readonly TimeProvider _timeProvider;
+    private readonly ReceiveBacklog _backlog = new();
 
     /// <param name="client">The Service Bus client; its processor factory methods are the test seam.</param>
     /// <param name="options">The source settings.</param>
     /// <param name="logger">The source's logger.</param>
-    /// <param name="timeProvider">Measures how long a handler scope has run; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="timeProvider">Scope durations, lock ends and the fence; <see cref="TimeProvider.System"/> when null.</param>
     public ServiceBusSource(ServiceBusClient client, IOptions<ServiceBusSourceOptions> options, ILogger<ServiceBusSource> logger, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -49,31 +65,59 @@ public sealed class ServiceBusSource : ITagEventSource
     }
 
     /// <inheritdoc />
+    /// <remarks>The last receive of any session came back with as many messages as it asked for.</remarks>
+    public bool BacklogWaiting => _backlog.Waiting;
+
+    /// <inheritdoc />
     public async Task RunAsync(Func<SourceMessage, CancellationToken, ValueTask> onMessage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onMessage);
-        int windowSize = _options.MaxConcurrentMessages;
+        int windowSize = _options.EffectiveMaxConcurrentMessages;
+        int sessions = _options.EffectiveMaxConcurrentSessions;
         using var window = new SemaphoreSlim(windowSize, windowSize);
         var limits = new PumpLimits(
             windowSize,
-            ScopeBudget: windowSize * ScopeBudgetInWindows,
-            // Half the renewal period leaves the other half for draining what the scope handed out.
+            ScopeBudget: _options.SessionsEnabled
+                ? Math.Max(MinSessionScopeBudget, (int)Math.Min(int.MaxValue, 2L * windowSize / sessions))
+                : (int)Math.Min(int.MaxValue, (long)windowSize * ScopeBudgetInWindows),
+            // Half the renewal period leaves the other half for draining what the scope handed out; past the
+            // renewal period a lock is lost, and a drain does not wait for a lost message.
             MaxScopeDuration: _options.MaxAutoLockRenewal / 2,
-            ReceiveWaitTime: _options.SessionsEnabled ? _options.SessionIdleTimeout : null);
-        var pump = new MessagePump(onMessage, window, limits, _timeProvider, _logger, cancellationToken);
+            ReceiveWaitTime: _options.SessionsEnabled ? _options.SessionIdleTimeout : null,
+            MaxReceiveBatch,
+            _options.PrefetchCount);
+        IntakeFence? fence = _options.SessionsEnabled
+            ? null
+            : new IntakeFence(_options.EntityLockDuration, _timeProvider, _logger, _options.ReceiveEntityPath);
+        var facts = new MessageFacts(_options.MaxDeliveryCount, _timeProvider);
+        var pump = new MessagePump(onMessage, window, limits, facts, fence, _backlog, _logger, cancellationToken);
 
-        if (_options.SessionsEnabled)
+        try
         {
-            await RunSessionProcessorAsync(pump, cancellationToken).ConfigureAwait(false);
+            if (_options.SessionsEnabled)
+            {
+                await RunSessionProcessorAsync(pump, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await RunProcessorAsync(pump, fence!, cancellationToken).ConfigureAwait(false);
+            }
         }
-        else
+        finally
         {
-            await RunProcessorAsync(pump, cancellationToken).ConfigureAwait(false);
+            _backlog.Clear();
         }
     }
 
-    private async Task RunProcessorAsync(MessagePump pump, CancellationToken cancellationToken)
+    private async Task RunProcessorAsync(MessagePump pump, IntakeFence fence, CancellationToken cancellationToken)
     {
+        // Before the first receive of every intake session: a crashed process, the last session's receiver or a
+        // link that failed may have left messages locked, and they must come back before anything newer is taken.
+        if (!await fence.WaitAsync(FenceReason.IntakeStarted, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var processorOptions = new ServiceBusProcessorOptions
         {
             ReceiveMode = ServiceBusReceiveMode.PeekLock,
@@ -89,7 +133,7 @@ public sealed class ServiceBusSource : ITagEventSource
         await using (processor.ConfigureAwait(false))
         {
             processor.ProcessMessageAsync += args => pump.RunAsync(new ProcessorReceiveScope(args));
-            processor.ProcessErrorAsync += OnProcessErrorAsync;
+            processor.ProcessErrorAsync += args => OnProcessErrorAsync(args, fence, cancellationToken);
             await RunUntilCancelledAsync(processor.StartProcessingAsync, processor.StopProcessingAsync, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -100,7 +144,7 @@ public sealed class ServiceBusSource : ITagEventSource
         {
             ReceiveMode = ServiceBusReceiveMode.PeekLock,
             AutoCompleteMessages = false,
-            MaxConcurrentSessions = _options.MaxConcurrentSessions,
+            MaxConcurrentSessions = _options.EffectiveMaxConcurrentSessions,
             // More than one call per session would let a session's messages reach the pipeline out of order.
             MaxConcurrentCallsPerSession = 1,
             PrefetchCount = _options.PrefetchCount,
@@ -113,7 +157,7 @@ public sealed class ServiceBusSource : ITagEventSource
         await using (processor.ConfigureAwait(false))
         {
             processor.ProcessMessageAsync += args => pump.RunAsync(new SessionReceiveScope(args));
-            processor.ProcessErrorAsync += OnProcessErrorAsync;
+            processor.ProcessErrorAsync += args => OnProcessErrorAsync(args, fence: null, cancellationToken);
             await RunUntilCancelledAsync(processor.StartProcessingAsync, processor.StopProcessingAsync, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -132,7 +176,7 @@ public sealed class ServiceBusSource : ITagEventSource
             return;
         }
 
-        ServiceBusLog.SourceStarted(_logger, _options.ReceiveEntityPath, _client.FullyQualifiedNamespace, _options.SessionsEnabled, _options.MaxConcurrentMessages);
+        ServiceBusLog.SourceStarted(_logger, _options.ReceiveEntityPath, _client.FullyQualifiedNamespace, _options.SessionsEnabled, _options.EffectiveMaxConcurrentMessages);
         await WhenCancelledAsync(cancellationToken).ConfigureAwait(false);
 
         ServiceBusLog.SourceStopping(_logger, _options.ReceiveEntityPath);
@@ -151,9 +195,16 @@ public sealed class ServiceBusSource : ITagEventSource
         }
     }
 
-    private Task OnProcessErrorAsync(ProcessErrorEventArgs args)
+    private async Task OnProcessErrorAsync(ProcessErrorEventArgs args, IntakeFence? fence, CancellationToken cancellationToken)
     {
         ServiceBusLog.ProcessorError(_logger, args.Exception, args.ErrorSource, args.EntityPath);
-        return Task.CompletedTask;
+
+        // The processor's own receive loop failed (a link or connection problem) and awaits this handler before it
+        // receives again: a message sent on the lost link may be locked to it, so its replacement waits the fence.
+        // A failure inside a handler scope (ProcessMessageCallback) was fenced by the pump already.
+        if (fence is not null && args.ErrorSource == ServiceBusErrorSource.Receive)
+        {
+            await fence.WaitAsync(FenceReason.ReceiveFailed, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace TagWorker.Sources.ServiceBus;
 
 /// <summary>
-/// The cross-field rules of <see cref="ServiceBusSourceOptions"/>: one way to connect, one entity. Messages name the
-/// configuration keys and never repeat the connection string.
+/// The cross-field rules of <see cref="ServiceBusSourceOptions"/>: one way to connect, one entity, and lock timings that
+/// let every scope drain while its locks are still renewed. Messages name the configuration keys and never repeat
+/// the connection string.
 /// </summary>
 internal sealed class ServiceBusSourceOptionsValidator : IValidateOptions<ServiceBusSourceOptions>
 {
@@ -17,6 +18,7 @@ internal sealed class ServiceBusSourceOptionsValidator : IValidateOptions<Servic
         var failures = new List<string>();
         ValidateConnection(options, failures);
         ValidateEntity(options, failures);
+        ValidateLockTimings(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -99,6 +101,24 @@ internal sealed class ServiceBusSourceOptionsValidator : IValidateOptions<Servic
         else if (hasSubscription && !hasTopic)
         {
             failures.Add($"{Section}:TopicName is required with {Section}:SubscriptionName.");
+        }
+    }
+
+    private static void ValidateLockTimings(ServiceBusSourceOptions options, List<string> failures)
+    {
+        // The processor stops renewing at MaxAutoLockRenewal; a renewal period shorter than one lock never renews.
+        if (options.MaxAutoLockRenewal <= options.EntityLockDuration)
+        {
+            failures.Add($"{Section}:MaxAutoLockRenewal ({options.MaxAutoLockRenewal}) must be longer than {Section}:EntityLockDuration " +
+                $"({options.EntityLockDuration}): the processor renews locks only for MaxAutoLockRenewal.");
+        }
+
+        // A session's renewal period starts when the processor accepts it, which can be SessionIdleTimeout before the
+        // scope starts; the scope then takes messages for half the period, and the rest is the drain's.
+        if (options.SessionsEnabled && options.SessionIdleTimeout >= options.MaxAutoLockRenewal / 2)
+        {
+            failures.Add($"{Section}:SessionIdleTimeout ({options.SessionIdleTimeout}) must be less than half of {Section}:MaxAutoLockRenewal " +
+                $"({options.MaxAutoLockRenewal}) with sessions: a session's lock is renewed only so long after it is accepted.");
         }
     }
 }

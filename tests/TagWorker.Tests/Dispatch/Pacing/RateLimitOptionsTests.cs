@@ -25,7 +25,7 @@ public sealed class RateLimitOptionsTests
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
         services.AddMetrics();
-        services.AddSingleton<Telemetry.TagWorkerMetrics>();
+        services.AddSingleton<global::TagWorker.Telemetry.TagWorkerMetrics>();
         services.AddImApiClient();
         services.AddDispatch();
         return services.BuildServiceProvider();

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using TagWorker.ImApi;
-using TagWorker.ImSimulator;
 
 namespace TagWorker.Tests.ImApi.AgainstSimulator;
 

@@ -21,8 +21,26 @@ public sealed class LocalQueueServiceCollectionExtensionsTests
 
         Assert.Same(provider.GetRequiredService<LocalQueueSource>(), source);
         Assert.IsType<LocalQueueWriter>(writer);
+        Assert.Same(provider.GetRequiredService<LocalDeadLetterStore>(), provider.GetRequiredService<IDeadLetterStore>());
         Assert.Equal(context.Options.Path, queue.FilePath);
         Assert.Equal(7, provider.GetRequiredService<IOptions<LocalQueueOptions>>().Value.MaxDeliveryCount);
+    }
+
+    [Fact]
+    public async Task AddLocalQueueSource_WriterAndDeadLetterStoreUsed_TakeNoOwnership()
+    {
+        await using var context = new LocalQueueTestContext();
+        await using var provider = Build(new() { ["LocalQueue:Path"] = context.Options.Path });
+        var queue = provider.GetRequiredService<LocalQueue>();
+
+        await provider.GetRequiredService<ITagEventWriter>().EnqueueAsync([LocalQueueTestContext.Body("m0")], LocalQueueTestContext.Cancellation);
+        var deadLetters = await provider.GetRequiredService<IDeadLetterStore>().ListAsync(LocalQueueTestContext.Cancellation).ToListAsync(LocalQueueTestContext.Cancellation);
+        _ = provider.GetRequiredService<ITagEventSource>();
+        var worker = await context.CreateOwnedQueueAsync();
+
+        Assert.Empty(deadLetters);
+        Assert.False(queue.IsOwner);
+        Assert.True(worker.IsOwner);
     }
 
     [Fact]
@@ -48,25 +66,36 @@ public sealed class LocalQueueServiceCollectionExtensionsTests
         var options = provider.GetRequiredService<IOptions<LocalQueueOptions>>().Value;
 
         Assert.Equal("tagworker-queue.db", options.Path);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.LockDuration);
         Assert.Equal(10, options.MaxDeliveryCount);
-        Assert.Equal(20_000, options.MaxConcurrentMessages);
-        Assert.Equal(500, options.ReceiveBatchSize);
+        Assert.Equal(250_000, options.MaxConcurrentMessages);
+        Assert.Equal(2_000, options.ReceiveBatchSize);
         Assert.Equal(TimeSpan.FromMilliseconds(100), options.PollInterval);
-        Assert.Equal(TimeSpan.FromMinutes(5), options.MaxAutoLockRenewal);
+    }
+
+    [Theory]
+    [InlineData("LockDuration", "00:00:00")]
+    [InlineData("LockDuration", "00:06:00")]
+    [InlineData("MaxAutoLockRenewal", "-00:00:01")]
+    public async Task AddLocalQueueSource_RetiredLeaseSettings_StillBindAndNoLongerStopTheStart(string key, string value)
+    {
+        // Leases no longer expire or get renewed, so these keys mean nothing; settings files that have them still work.
+        await using var provider = Build(new() { ["LocalQueue:" + key] = value });
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        var options = provider.GetRequiredService<IOptions<LocalQueueOptions>>().Value;
+        Assert.Equal(TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture), key == "LockDuration" ? options.LockDuration : options.MaxAutoLockRenewal);
     }
 
     [Theory]
     [InlineData("Path", "")]
-    [InlineData("LockDuration", "00:00:00")]
-    [InlineData("LockDuration", "00:06:00")]
     [InlineData("MaxDeliveryCount", "0")]
     [InlineData("MaxDeliveryCount", "1001")]
     [InlineData("MaxConcurrentMessages", "0")]
     [InlineData("MaxConcurrentMessages", "1000001")]
     [InlineData("ReceiveBatchSize", "0")]
+    [InlineData("ReceiveBatchSize", "50001")]
     [InlineData("PollInterval", "00:00:00")]
-    [InlineData("MaxAutoLockRenewal", "-00:00:01")]
     public async Task AddLocalQueueSource_ValueOutOfRange_FailsAtStartNamingTheKey(string key, string value)
     {
         await using var provider = Build(new() { ["LocalQueue:" + key] = value });

@@ -7,8 +7,6 @@ namespace TagWorker.Tests.Sources.Local;
 
 public sealed class LocalQueueSourceTests
 {
-    private const int LocksRenewedEventId = 1104;
-
     // A safety net so a broken source fails the test instead of hanging it; never a timing assertion.
     private static readonly TimeSpan Hang = TimeSpan.FromSeconds(30);
 
@@ -43,30 +41,24 @@ public sealed class LocalQueueSourceTests
     }
 
     [Fact]
-    public async Task RunAsync_MessageUnsettled_RenewsItsLockPastLockDuration()
+    public async Task RunAsync_MessageHeldLongAfterReceive_StaysLeasedWithoutRenewalAndCanBeCompleted()
     {
         await using var context = new LocalQueueTestContext();
         var queue = context.CreateQueue();
         await queue.EnqueueAsync([Body("m0")], Cancellation);
-        var logger = new EventSignalLogger<LocalQueueSource>(LocksRenewedEventId);
-        await using var source = context.CreateSource(queue, logger);
+        await using var source = context.CreateSource(queue);
         var handedOut = Channel.CreateUnbounded<SourceMessage>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         var run = source.RunAsync(handedOut.Writer.WriteAsync, stop.Token);
-        var message = (LocalQueueMessage)await Next(handedOut);
-        var lockDuration = context.Options.LockDuration;
+        var message = await Next(handedOut);
 
-        // Renewal passes run every quarter of the lock duration and renew locks with half or less left.
-        context.Time.Advance(lockDuration * 3 / 4);
-        await logger.Logged.WaitAsync(Hang, Cancellation);
-        context.Time.Advance(lockDuration / 2);
-        var competitor = context.CreateQueue();
-        var stolen = await competitor.ReceiveAsync(1, Cancellation);
-
-        Assert.Empty(stolen);
-        Assert.Equal(new LocalQueueCounts(0, 1, 0), await queue.GetCountsAsync(Cancellation));
-        Assert.True(message.LockedUntil > context.Time.GetUtcNow());
+        context.Time.Advance(TimeSpan.FromDays(2));
+        var countsLater = await queue.GetCountsAsync(Cancellation);
         await message.CompleteAsync(Cancellation);
+
+        Assert.Equal(DateTimeOffset.MaxValue, message.LockedUntil);
+        Assert.False(message.LockLost.CanBeCanceled);
+        Assert.Equal(new LocalQueueCounts(0, 1, 0), countsLater);
         Assert.Equal(new LocalQueueCounts(0, 0, 0), await queue.GetCountsAsync(Cancellation));
         await stop.CancelAsync();
         await run.WaitAsync(Hang, Cancellation);
@@ -113,13 +105,15 @@ public sealed class LocalQueueSourceTests
     }
 
     [Fact]
-    public async Task RunAsync_HandsOutMessage_WithIdBodyAndDeliveryCountOfTheDelivery()
+    public async Task RunAsync_HandsOutMessage_WithTheDeliverysIdBodySequenceCountsAndLastError()
     {
-        await using var context = new LocalQueueTestContext();
+        await using var context = new LocalQueueTestContext(o => o.MaxDeliveryCount = 7);
+        var earlierOwner = await context.CreateOwnedQueueAsync();
+        await earlierOwner.EnqueueAsync([Body("m0")], Cancellation);
+        var earlier = (await earlierOwner.ReceiveAsync(1, Cancellation))[0];
+        await earlierOwner.AbandonAsync(earlier.SequenceNumber, earlier.LockToken, "HTTP 502", Cancellation);
+        earlierOwner.Dispose();
         var queue = context.CreateQueue();
-        await queue.EnqueueAsync([Body("m0")], Cancellation);
-        var earlier = (await queue.ReceiveAsync(1, Cancellation))[0];
-        await queue.AbandonAsync(earlier.SequenceNumber, earlier.LockToken, Cancellation);
         await using var source = context.CreateSource(queue);
         var handedOut = Channel.CreateUnbounded<SourceMessage>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
@@ -131,7 +125,38 @@ public sealed class LocalQueueSourceTests
         Assert.Equal(earlier.SequenceNumber, message.SequenceNumber);
         Assert.Equal("m0", Text(message.Body));
         Assert.Equal(2, message.DeliveryCount);
+        Assert.Equal(7, message.MaxDeliveryCount);
+        Assert.Equal("HTTP 502", message.LastError);
+        Assert.Equal(earlier.EnqueuedAt, message.EnqueuedAt);
+        Assert.Null(message.SessionId);
         Assert.False(message.IsSettled);
+        await stop.CancelAsync();
+        await run.WaitAsync(Hang, Cancellation);
+    }
+
+    [Fact]
+    public async Task AbandonAndDeadLetter_ThroughSourceMessage_RecordLastErrorAndFailedUsers()
+    {
+        // One message at a time: the source waits for the abandon to free its place, then receives the redelivery
+        // (rather than finding the queue empty and polling on the fake clock).
+        await using var context = new LocalQueueTestContext(o => o.MaxConcurrentMessages = 1);
+        var queue = context.CreateQueue();
+        await queue.EnqueueAsync([Body("segment")], Cancellation);
+        await using var source = context.CreateSource(queue);
+        var handedOut = Channel.CreateUnbounded<SourceMessage>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        var run = source.RunAsync(handedOut.Writer.WriteAsync, stop.Token);
+        FailedUser[] failed = [new("u7", 90032, "Rejected", "tag count exceeds 100")];
+
+        await (await Next(handedOut)).AbandonAsync("91000 after 8 attempts", Cancellation);
+        var redelivery = (LocalQueueMessage)await Next(handedOut);
+        await redelivery.DeadLetterAsync(new DeadLetterDetails("Rejected", "1 of 120 users failed", failed), Cancellation);
+
+        var deadLetter = Assert.Single(await queue.ReadDeadLettersAsync(10, Cancellation));
+        Assert.Equal("91000 after 8 attempts", redelivery.LastError);
+        Assert.Equal(("Rejected", "1 of 120 users failed", 2), (deadLetter.Reason, deadLetter.Description, deadLetter.DeliveryCount));
+        Assert.Equal(failed, deadLetter.FailedUsers);
+        Assert.Equal("91000 after 8 attempts", deadLetter.LastError);
         await stop.CancelAsync();
         await run.WaitAsync(Hang, Cancellation);
     }
@@ -159,26 +184,28 @@ public sealed class LocalQueueSourceTests
     }
 
     [Fact]
-    public async Task SettleAsync_AfterLockLost_ThrowsMessageLockLostAndFreesItsPlace()
+    public async Task SettleAsync_AfterANewOwnerReclaimedTheLease_ThrowsMessageLockLostAndFreesItsPlace()
     {
-        await using var context = new LocalQueueTestContext(o => o.MaxAutoLockRenewal = TimeSpan.Zero);
+        await using var context = new LocalQueueTestContext();
         var queue = context.CreateQueue();
         await queue.EnqueueAsync([Body("m0")], Cancellation);
-        await using var source = context.CreateSource(queue);
+        var source = context.CreateSource(queue);
         var handedOut = Channel.CreateUnbounded<SourceMessage>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         var run = source.RunAsync(handedOut.Writer.WriteAsync, stop.Token);
         var message = await Next(handedOut);
         await stop.CancelAsync();
         await run.WaitAsync(Hang, Cancellation);
-        context.Time.Advance(context.Options.LockDuration);
-        var redelivery = (await queue.ReceiveAsync(1, Cancellation))[0];
+        await source.DisposeAsync();
+        var newOwner = await context.CreateOwnedQueueAsync();
+        var redelivery = (await newOwner.ReceiveAsync(1, Cancellation))[0];
 
         await Assert.ThrowsAsync<MessageLockLostException>(() => message.CompleteAsync(Cancellation));
 
         Assert.Equal(0, source.UnsettledCount);
+        Assert.Equal(2, redelivery.DeliveryCount);
         Assert.Equal(new LocalQueueCounts(0, 1, 0), await queue.GetCountsAsync(Cancellation));
-        await queue.CompleteAsync(redelivery.SequenceNumber, redelivery.LockToken, Cancellation);
+        await newOwner.CompleteAsync(redelivery.SequenceNumber, redelivery.LockToken, Cancellation);
     }
 
     [Fact]
@@ -224,6 +251,149 @@ public sealed class LocalQueueSourceTests
 
         await stop.CancelAsync();
         await run.WaitAsync(Hang, Cancellation);
+    }
+
+    [Fact]
+    public async Task RunAsync_SecondWorkerOnTheSameFile_FailsAtStartNamingTheFileAndTheOwnersProcessId()
+    {
+        await using var context = new LocalQueueTestContext();
+        var queue = context.CreateQueue();
+        await queue.EnqueueAsync(Bodies("m", 2), Cancellation);
+        await using var first = context.CreateSource(queue);
+        var handedOut = Channel.CreateUnbounded<SourceMessage>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        var run = first.RunAsync(handedOut.Writer.WriteAsync, stop.Token);
+        await Next(handedOut);
+        var secondQueue = context.CreateQueue();
+        await using var second = context.CreateSource(secondQueue);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => second.RunAsync((_, _) => ValueTask.CompletedTask, Cancellation).WaitAsync(Hang, Cancellation));
+
+        Assert.Contains(queue.FilePath, failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"process {Environment.ProcessId}", failure.Message, StringComparison.Ordinal);
+        Assert.False(secondQueue.IsOwner);
+        Assert.Equal(new LocalQueueCounts(0, 2, 0), await queue.GetCountsAsync(Cancellation));
+        await stop.CancelAsync();
+        await run.WaitAsync(Hang, Cancellation);
+    }
+
+    [Fact]
+    public async Task RunAsync_FirstRun_ReclaimsADeadOwnersLeasesBeforeTheFirstReceiveInSequenceOrder()
+    {
+        await using var context = new LocalQueueTestContext();
+
+        // The dead owner: leased three messages and settled none, then its ownership ended (as a SIGKILL ends it).
+        var deadOwner = context.CreateQueue();
+        var deadOwnership = await deadOwner.TakeOwnershipAsync(Cancellation);
+        await deadOwner.EnqueueAsync(Bodies("old", 4), Cancellation);
+        var abandonedByDeath = await deadOwner.ReceiveAsync(3, Cancellation);
+        deadOwnership.Dispose();
+        await deadOwner.EnqueueAsync(Bodies("new", 2), Cancellation);
+        var queue = context.CreateQueue();
+        await using var source = context.CreateSource(queue);
+        var handedOut = Channel.CreateUnbounded<SourceMessage>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+
+        var run = source.RunAsync(handedOut.Writer.WriteAsync, stop.Token);
+        var messages = new List<SourceMessage>();
+        for (var i = 0; i < 6; i++)
+        {
+            messages.Add(await Next(handedOut));
+        }
+
+        Assert.Equal(["old0", "old1", "old2", "old3", "new0", "new1"], messages.Select(m => Text(m.Body)));
+        Assert.Equal([2, 2, 2, 1, 1, 1], messages.Select(m => m.DeliveryCount));
+        Assert.Equal(messages.Select(m => m.SequenceNumber).Order(), messages.Select(m => m.SequenceNumber));
+        await Assert.ThrowsAsync<MessageLockLostException>(
+            () => deadOwner.CompleteAsync(abandonedByDeath[0].SequenceNumber, abandonedByDeath[0].LockToken, Cancellation));
+        await stop.CancelAsync();
+        await run.WaitAsync(Hang, Cancellation);
+    }
+
+    [Fact]
+    public async Task RunAsync_LaterSession_ReclaimsLeasesNoHandedOutMessageHoldsBeforeAnythingNewer()
+    {
+        await using var context = new LocalQueueTestContext(o => o.MaxConcurrentMessages = 3);
+        var queue = context.CreateQueue();
+        await queue.EnqueueAsync(Bodies("m", 6), Cancellation);
+        await using var source = context.CreateSource(queue);
+        var firstSession = Channel.CreateUnbounded<SourceMessage>();
+        using var stopFirst = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        var firstRun = source.RunAsync(firstSession.Writer.WriteAsync, stopFirst.Token);
+        var held = new[] { await Next(firstSession), await Next(firstSession), await Next(firstSession) };
+
+        // A settle that fails (here: cancelled before it was written) frees the message's place but leaves its lease.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => held[0].CompleteAsync(new CancellationToken(canceled: true)));
+        var m3 = await Next(firstSession);
+        await stopFirst.CancelAsync();
+        await firstRun.WaitAsync(Hang, Cancellation);
+        await m3.CompleteAsync(Cancellation);
+        var secondSession = Channel.CreateUnbounded<SourceMessage>();
+        using var stopSecond = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        var secondRun = source.RunAsync(secondSession.Writer.WriteAsync, stopSecond.Token);
+        var firstOfSecondSession = await Next(secondSession);
+
+        Assert.Equal(["m0", "m1", "m2", "m3"], held.Append(m3).Select(m => Text(m.Body)));
+        Assert.Equal("m0", Text(firstOfSecondSession.Body));
+        Assert.Equal(2, firstOfSecondSession.DeliveryCount);
+        await held[1].CompleteAsync(Cancellation);
+        await held[2].CompleteAsync(Cancellation);
+        var rest = new[] { await Next(secondSession), await Next(secondSession) };
+        Assert.Equal(["m4", "m5"], rest.Select(m => Text(m.Body)));
+        await stopSecond.CancelAsync();
+        await secondRun.WaitAsync(Hang, Cancellation);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_Owner_ReleasesOwnershipSoAnotherWorkerCanTakeIt()
+    {
+        await using var context = new LocalQueueTestContext();
+        var queue = context.CreateQueue();
+        await queue.EnqueueAsync([Body("m0")], Cancellation);
+        var source = context.CreateSource(queue);
+        var handedOut = Channel.CreateUnbounded<SourceMessage>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        var run = source.RunAsync(handedOut.Writer.WriteAsync, stop.Token);
+        var held = await Next(handedOut);
+        await stop.CancelAsync();
+        await run.WaitAsync(Hang, Cancellation);
+        var ownedWhileSourceLived = queue.IsOwner;
+
+        await source.DisposeAsync();
+        var next = context.CreateQueue();
+        var ownership = await next.TakeOwnershipAsync(Cancellation);
+
+        Assert.True(ownedWhileSourceLived);
+        Assert.Equal(1, ownership.ReclaimedLeases);
+        Assert.False(held.IsSettled);
+        Assert.False(queue.IsOwner);
+        Assert.True(next.IsOwner);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => source.RunAsync((_, _) => ValueTask.CompletedTask, Cancellation));
+    }
+
+    [Fact]
+    public async Task BacklogWaiting_LastReceiveCameBackFull_IsTrueUntilAReceiveTakesTheLast()
+    {
+        await using var context = new LocalQueueTestContext(o => (o.MaxConcurrentMessages, o.ReceiveBatchSize) = (10, 3));
+        var queue = context.CreateQueue();
+        await queue.EnqueueAsync(Bodies("m", 5), Cancellation);
+        await using var source = context.CreateSource(queue);
+        var backlogAtHandOut = Channel.CreateUnbounded<(string Body, bool Backlog)>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        var run = source.RunAsync((m, ct) => backlogAtHandOut.Writer.WriteAsync((Text(m.Body), source.BacklogWaiting), ct), stop.Token);
+
+        var seen = new List<(string Body, bool Backlog)>();
+        for (var i = 0; i < 5; i++)
+        {
+            seen.Add(await backlogAtHandOut.Reader.ReadAsync(Cancellation).AsTask().WaitAsync(Hang, Cancellation));
+        }
+
+        // The first receive took 3 of 5 (more waiting); the second took the last 2 (nothing more).
+        Assert.Equal([("m0", true), ("m1", true), ("m2", true), ("m3", false), ("m4", false)], seen);
+        await stop.CancelAsync();
+        await run.WaitAsync(Hang, Cancellation);
+        Assert.False(source.BacklogWaiting);
     }
 
     private static async Task<SourceMessage> Next(Channel<SourceMessage> handedOut) =>

@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TagWorker.Sources.Local;
 
@@ -37,13 +36,20 @@ internal sealed class LocalQueueTestContext : IAsyncDisposable
             options = new LocalQueueOptions
             {
                 Path = path,
-                LockDuration = Options.LockDuration,
                 MaxDeliveryCount = Options.MaxDeliveryCount,
             };
         }
 
         var queue = new LocalQueue(Microsoft.Extensions.Options.Options.Create(options), Time, NullLogger<LocalQueue>.Instance);
         _queues.Add(queue);
+        return queue;
+    }
+
+    /// <summary>A queue that has taken ownership of its file (so it may receive), as the source does when it runs.</summary>
+    public async Task<LocalQueue> CreateOwnedQueueAsync(string? path = null)
+    {
+        var queue = CreateQueue(path);
+        await queue.TakeOwnershipAsync(Cancellation);
         return queue;
     }
 

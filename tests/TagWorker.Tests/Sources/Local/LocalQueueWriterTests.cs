@@ -9,7 +9,7 @@ public sealed class LocalQueueWriterTests
     public async Task EnqueueAsync_Bodies_AreReceivedInOrder()
     {
         await using var context = new LocalQueueTestContext();
-        var queue = context.CreateQueue();
+        var queue = await context.CreateOwnedQueueAsync();
         var writer = new LocalQueueWriter(queue);
 
         await writer.EnqueueAsync(Bodies("e", 3), Cancellation);

@@ -11,8 +11,11 @@ internal sealed class RecordingReceiver(SettlementRecorder recorder) : ServiceBu
     public override Task DeadLetterMessageAsync(ServiceBusReceivedMessage message, string deadLetterReason, string? deadLetterErrorDescription = null, CancellationToken cancellationToken = default) =>
         recorder.RecordAsync(new SettleCall("DeadLetter", message, deadLetterReason, deadLetterErrorDescription, cancellationToken));
 
+    public override Task DeadLetterMessageAsync(ServiceBusReceivedMessage message, IDictionary<string, object> propertiesToModify, string deadLetterReason, string? deadLetterErrorDescription = null, CancellationToken cancellationToken = default) =>
+        recorder.RecordAsync(new SettleCall("DeadLetter", message, deadLetterReason, deadLetterErrorDescription, cancellationToken, propertiesToModify));
+
     public override Task AbandonMessageAsync(ServiceBusReceivedMessage message, IDictionary<string, object>? propertiesToModify = null, CancellationToken cancellationToken = default) =>
-        recorder.RecordAsync(new SettleCall("Abandon", message, null, null, cancellationToken));
+        recorder.RecordAsync(new SettleCall("Abandon", message, null, null, cancellationToken, propertiesToModify));
 }
 
 /// <summary>A <see cref="ServiceBusSessionReceiver"/> test double that records settlement calls.</summary>
@@ -20,12 +23,20 @@ internal sealed class RecordingSessionReceiver(SettlementRecorder recorder, stri
 {
     public override string SessionId => sessionId;
 
+    /// <summary>The session lock's end as the processor's renewals left it; <c>default</c> (unknown) unless set.</summary>
+    public DateTimeOffset LockedUntil { get; set; }
+
+    public override DateTimeOffset SessionLockedUntil => LockedUntil;
+
     public override Task CompleteMessageAsync(ServiceBusReceivedMessage message, CancellationToken cancellationToken = default) =>
         recorder.RecordAsync(new SettleCall("Complete", message, null, null, cancellationToken));
 
     public override Task DeadLetterMessageAsync(ServiceBusReceivedMessage message, string deadLetterReason, string? deadLetterErrorDescription = null, CancellationToken cancellationToken = default) =>
         recorder.RecordAsync(new SettleCall("DeadLetter", message, deadLetterReason, deadLetterErrorDescription, cancellationToken));
 
+    public override Task DeadLetterMessageAsync(ServiceBusReceivedMessage message, IDictionary<string, object> propertiesToModify, string deadLetterReason, string? deadLetterErrorDescription = null, CancellationToken cancellationToken = default) =>
+        recorder.RecordAsync(new SettleCall("DeadLetter", message, deadLetterReason, deadLetterErrorDescription, cancellationToken, propertiesToModify));
+
     public override Task AbandonMessageAsync(ServiceBusReceivedMessage message, IDictionary<string, object>? propertiesToModify = null, CancellationToken cancellationToken = default) =>
-        recorder.RecordAsync(new SettleCall("Abandon", message, null, null, cancellationToken));
+        recorder.RecordAsync(new SettleCall("Abandon", message, null, null, cancellationToken, propertiesToModify));
 }

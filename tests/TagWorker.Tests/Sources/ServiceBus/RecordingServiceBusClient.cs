@@ -8,7 +8,18 @@ namespace TagWorker.Tests.Sources.ServiceBus;
 /// </summary>
 internal sealed class RecordingServiceBusClient : ServiceBusClient
 {
-    public TestProcessor Processor { get; } = new();
+    private int _processorsCreated;
+
+    /// <summary>How many processors the source asked for.</summary>
+    public int ProcessorsCreated => _processorsCreated;
+
+    /// <summary>The processor the source asked for last (a new one on each request after the first).</summary>
+    public TestProcessor Processor { get; private set; } = new();
+
+    /// <summary>What <see cref="CreateReceiver(string, ServiceBusReceiverOptions)"/> hands out.</summary>
+    public ScriptedDeadLetterReceiver Receiver { get; } = new();
+
+    public ServiceBusReceiverOptions? ReceiverOptions { get; private set; }
 
     public TestSessionProcessor SessionProcessor { get; } = new();
 
@@ -26,13 +37,37 @@ internal sealed class RecordingServiceBusClient : ServiceBusClient
     {
         CreatedFor = $"processor queue {queueName}";
         ProcessorOptions = options;
-        return Processor;
+        return NextProcessor();
     }
 
     public override ServiceBusProcessor CreateProcessor(string topicName, string subscriptionName, ServiceBusProcessorOptions options)
     {
         CreatedFor = $"processor topic {topicName} subscription {subscriptionName}";
         ProcessorOptions = options;
+        return NextProcessor();
+    }
+
+    public override ServiceBusReceiver CreateReceiver(string queueName, ServiceBusReceiverOptions options)
+    {
+        CreatedFor = $"receiver queue {queueName}";
+        ReceiverOptions = options;
+        return Receiver;
+    }
+
+    public override ServiceBusReceiver CreateReceiver(string topicName, string subscriptionName, ServiceBusReceiverOptions options)
+    {
+        CreatedFor = $"receiver topic {topicName} subscription {subscriptionName}";
+        ReceiverOptions = options;
+        return Receiver;
+    }
+
+    private TestProcessor NextProcessor()
+    {
+        if (_processorsCreated++ > 0)
+        {
+            Processor = new TestProcessor();
+        }
+
         return Processor;
     }
 

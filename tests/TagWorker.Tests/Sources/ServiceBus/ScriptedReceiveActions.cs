@@ -35,6 +35,9 @@ internal sealed class ScriptedProcessMessageEventArgs(ServiceBusReceivedMessage 
     : ProcessMessageEventArgs(message, receiver, cancellationToken)
 {
     public override ProcessorReceiveActions GetReceiveActions() => actions;
+
+    /// <summary>Raises the SDK's lock-lost event for the trigger message, as its renewal loop does.</summary>
+    public Task RaiseMessageLockLostAsync() => OnMessageLockLostAsync(new MessageLockLostEventArgs(Message, exception: null));
 }
 
 /// <summary><see cref="ProcessSessionMessageEventArgs"/> whose receive actions are scripted.</summary>
@@ -46,4 +49,8 @@ internal sealed class ScriptedProcessSessionMessageEventArgs(ServiceBusReceivedM
     public override ProcessorReceiveActions GetReceiveActions() => actions;
 
     public override void ReleaseSession() => SessionReleased = true;
+
+    /// <summary>Raises the SDK's session-lock-lost event, as its session renewal loop does.</summary>
+    public Task RaiseSessionLockLostAsync() =>
+        OnSessionLockLostAsync(new SessionLockLostEventArgs(Message, SessionLockedUntil, new ServiceBusException("session lock lost", ServiceBusFailureReason.SessionLockLost)));
 }

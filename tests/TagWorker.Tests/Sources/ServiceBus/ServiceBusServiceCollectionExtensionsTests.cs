@@ -39,6 +39,7 @@ public sealed class ServiceBusServiceCollectionExtensionsTests
         provider.GetRequiredService<IStartupValidator>().Validate();
         Assert.IsType<ServiceBusSource>(provider.GetRequiredService<ITagEventSource>());
         Assert.IsType<ServiceBusWriter>(provider.GetRequiredService<ITagEventWriter>());
+        Assert.IsType<ServiceBusDeadLetterStore>(provider.GetRequiredService<IDeadLetterStore>());
         Assert.Equal("example.servicebus.windows.net", provider.GetRequiredService<ServiceBusClient>().FullyQualifiedNamespace);
     }
 
@@ -72,7 +73,13 @@ public sealed class ServiceBusServiceCollectionExtensionsTests
     [Theory]
     [InlineData("PrefetchCount", "-1", "ServiceBus:PrefetchCount must be between 0 and 10000.")]
     [InlineData("PrefetchCount", "10001", "ServiceBus:PrefetchCount must be between 0 and 10000.")]
-    [InlineData("MaxConcurrentMessages", "0", "ServiceBus:MaxConcurrentMessages must be between 1 and 100000.")]
+    [InlineData("MaxConcurrentMessages", "0", "ServiceBus:MaxConcurrentMessages must be between 1 and 1000000.")]
+    [InlineData("MaxConcurrentMessages", "1000001", "ServiceBus:MaxConcurrentMessages must be between 1 and 1000000.")]
+    [InlineData("EntityLockDuration", "00:00:04", "ServiceBus:EntityLockDuration must be between 00:00:05 and 00:05:00.")]
+    [InlineData("EntityLockDuration", "00:05:01", "ServiceBus:EntityLockDuration must be between 00:00:05 and 00:05:00.")]
+    [InlineData("MaxDeliveryCount", "0", "ServiceBus:MaxDeliveryCount must be between 1 and 2000.")]
+    [InlineData("PartitionCount", "0", "ServiceBus:PartitionCount must be between 1 and 4096.")]
+    [InlineData("PartitionCount", "4097", "ServiceBus:PartitionCount must be between 1 and 4096.")]
     [InlineData("MaxAutoLockRenewal", "00:00:05", "ServiceBus:MaxAutoLockRenewal must be between 00:00:10 and 1.00:00:00.")]
     [InlineData("MaxConcurrentSessions", "0", "ServiceBus:MaxConcurrentSessions must be between 1 and 1000.")]
     [InlineData("SessionIdleTimeout", "00:00:00", "ServiceBus:SessionIdleTimeout must be between 00:00:01 and 00:10:00.")]
@@ -89,21 +96,7 @@ public sealed class ServiceBusServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public async Task AddServiceBusSource_SessionsWithoutSelector_WriterResolutionFails()
-    {
-        await using ServiceProvider provider = Build(new()
-        {
-            ["ServiceBus:ConnectionString"] = ConnectionString,
-            ["ServiceBus:QueueName"] = "q",
-            ["ServiceBus:SessionsEnabled"] = "true",
-        });
-
-        var exception = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ITagEventWriter>());
-        Assert.Contains("ServiceBus:SessionsEnabled", exception.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task AddServiceBusSource_SessionsWithSelector_WriterResolves()
+    public async Task AddServiceBusSource_Sessions_WriterResolves()
     {
         await using ServiceProvider provider = Build(
             new()
@@ -111,8 +104,7 @@ public sealed class ServiceBusServiceCollectionExtensionsTests
                 ["ServiceBus:ConnectionString"] = ConnectionString,
                 ["ServiceBus:QueueName"] = "q",
                 ["ServiceBus:SessionsEnabled"] = "true",
-            },
-            services => services.AddSingleton<ServiceBusSessionIdSelector>(_ => "0"));
+            });
 
         Assert.IsType<ServiceBusWriter>(provider.GetRequiredService<ITagEventWriter>());
     }

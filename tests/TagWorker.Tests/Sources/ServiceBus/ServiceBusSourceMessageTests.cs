@@ -1,5 +1,7 @@
 using System.Text;
 using Azure.Messaging.ServiceBus;
+using Microsoft.Extensions.Time.Testing;
+using TagWorker.Sources;
 using TagWorker.Sources.ServiceBus;
 
 namespace TagWorker.Tests.Sources.ServiceBus;
@@ -7,9 +9,12 @@ namespace TagWorker.Tests.Sources.ServiceBus;
 public sealed class ServiceBusSourceMessageTests
 {
     private readonly SettlementRecorder _recorder = new();
+    private readonly FakeTimeProvider _time = new();
+
+    private MessageFacts Facts => new(MaxDeliveryCount: 10, _time);
 
     private ServiceBusSourceMessage Wrap(ServiceBusReceivedMessage message) =>
-        new(message, new ProcessorReceiveScope(new ProcessMessageEventArgs(message, new RecordingReceiver(_recorder), CancellationToken.None)));
+        new(message, new ProcessorReceiveScope(new ProcessMessageEventArgs(message, new RecordingReceiver(_recorder), CancellationToken.None)), Facts);
 
     [Fact]
     public void Properties_ReceivedMessage_ExposeIdBodyAndDeliveryCount()
@@ -42,7 +47,7 @@ public sealed class ServiceBusSourceMessageTests
         Assert.Same(received, call.Message);
         Assert.False(call.Token.CanBeCanceled);
         Assert.True(message.IsSettled);
-        Assert.True(message.Settlement.IsCompletedSuccessfully);
+        Assert.True(message.Released.IsCompletedSuccessfully);
     }
 
     [Fact]
@@ -135,10 +140,10 @@ public sealed class ServiceBusSourceMessageTests
         Task complete = message.CompleteAsync(TestContext.Current.CancellationToken);
         await _recorder.FirstCall.WaitAsync(TestMessages.Timeout, TestContext.Current.CancellationToken);
 
-        Assert.False(message.Settlement.IsCompleted);
+        Assert.False(message.Released.IsCompleted);
         _recorder.Gate.SetResult();
         await complete.WaitAsync(TestMessages.Timeout, TestContext.Current.CancellationToken);
-        Assert.True(message.Settlement.IsCompletedSuccessfully);
+        Assert.True(message.Released.IsCompletedSuccessfully);
     }
 
     [Fact]
@@ -150,7 +155,7 @@ public sealed class ServiceBusSourceMessageTests
         ServiceBusException thrown = await Assert.ThrowsAsync<ServiceBusException>(() => message.CompleteAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal(ServiceBusFailureReason.MessageLockLost, thrown.Reason);
-        Assert.True(message.Settlement.IsCompletedSuccessfully);
+        Assert.True(message.Released.IsCompletedSuccessfully);
     }
 
     [Fact]
@@ -158,12 +163,139 @@ public sealed class ServiceBusSourceMessageTests
     {
         ServiceBusReceivedMessage received = TestMessages.Create("m-1", sessionId: "7");
         var args = new ProcessSessionMessageEventArgs(received, new RecordingSessionReceiver(_recorder, "7"), CancellationToken.None);
-        var message = new ServiceBusSourceMessage(received, new SessionReceiveScope(args));
+        var message = new ServiceBusSourceMessage(received, new SessionReceiveScope(args), Facts);
 
         await message.DeadLetterAsync("Rejected", "90001", TestContext.Current.CancellationToken);
 
         SettleCall call = Assert.Single(_recorder.Calls);
         Assert.Equal(("DeadLetter", "Rejected", "90001"), (call.Kind, call.Reason, call.Description));
         Assert.False(call.Token.CanBeCanceled);
+    }
+
+    [Fact]
+    public async Task AbandonAsync_WithLastError_SetsLastErrorProperty()
+    {
+        var message = Wrap(TestMessages.Create("m-1"));
+
+        await message.AbandonAsync("91000 internal error after 8 attempts", TestContext.Current.CancellationToken);
+
+        SettleCall call = Assert.Single(_recorder.Calls);
+        Assert.Equal("Abandon", call.Kind);
+        Assert.Equal("91000 internal error after 8 attempts", Assert.Single(call.Properties!, p => p.Key == "lastError").Value);
+    }
+
+    [Fact]
+    public async Task AbandonAsync_LongLastError_TruncatedWithEllipsis()
+    {
+        var message = Wrap(TestMessages.Create("m-1"));
+
+        await message.AbandonAsync(new string('e', 5000), TestContext.Current.CancellationToken);
+
+        string sent = (string)Assert.Single(_recorder.Calls).Properties!["lastError"];
+        Assert.Equal(SettlementProperties.MaxLastErrorLength, sent.Length);
+        Assert.EndsWith("\u2026", sent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AbandonAsync_WithoutLastError_ModifiesNoProperty()
+    {
+        var message = Wrap(TestMessages.Create("m-1"));
+
+        await message.AbandonAsync(TestContext.Current.CancellationToken);
+
+        Assert.Null(Assert.Single(_recorder.Calls).Properties);
+    }
+
+    [Fact]
+    public async Task DeadLetterAsync_WithFailedUsers_SetsFailedUsersJsonAndDeadLetteredAt()
+    {
+        _time.SetUtcNow(new DateTimeOffset(2026, 12, 1, 10, 30, 0, TimeSpan.Zero));
+        var message = Wrap(TestMessages.Create("m-1"));
+        FailedUser[] failed = [new("u2", 90032, "Rejected", "tag count over limit")];
+
+        await message.DeadLetterAsync(new DeadLetterDetails("Rejected", "1 of 3 users failed: u2 90032", failed), TestContext.Current.CancellationToken);
+
+        SettleCall call = Assert.Single(_recorder.Calls);
+        Assert.Equal(("DeadLetter", "Rejected", "1 of 3 users failed: u2 90032"), (call.Kind, call.Reason, call.Description));
+        Assert.Equal(failed, FailedUsersJson.Deserialize((string)call.Properties!["failedUsers"]));
+        Assert.Equal("2026-12-01T10:30:00.0000000Z", call.Properties["deadLetteredAt"]);
+        Assert.False(call.Token.CanBeCanceled);
+    }
+
+    [Fact]
+    public async Task DeadLetterAsync_WholeMessageFailed_NoFailedUsersButDeadLetteredAt()
+    {
+        var message = Wrap(TestMessages.Create("m-1"));
+
+        await message.DeadLetterAsync("InvalidEvent", "users[0] is empty", TestContext.Current.CancellationToken);
+
+        IDictionary<string, object> properties = Assert.Single(_recorder.Calls).Properties!;
+        Assert.False(properties.ContainsKey("failedUsers"));
+        Assert.True(properties.ContainsKey("deadLetteredAt"));
+    }
+
+    [Fact]
+    public async Task DeadLetterAsync_FailedUsersTooLongForTheHeader_DropsErrorTextsThenTheList()
+    {
+        var message = Wrap(TestMessages.Create("m-1"));
+        var someWithTexts = Enumerable.Range(0, 600).Select(i => new FailedUser($"user-{i}", 90032, "Rejected", new string('x', 80))).ToArray();
+
+        await message.DeadLetterAsync(new DeadLetterDetails("Rejected", "d", someWithTexts), TestContext.Current.CancellationToken);
+
+        IReadOnlyList<FailedUser> written = FailedUsersJson.Deserialize((string)Assert.Single(_recorder.Calls).Properties!["failedUsers"])!;
+        Assert.Equal(someWithTexts.Select(u => u.User), written.Select(u => u.User));
+        Assert.All(written, u => Assert.Null(u.ErrorInfo));
+
+        var tooMany = Enumerable.Range(0, 5000).Select(i => new FailedUser($"user-{i}", 90032, "Rejected", null)).ToArray();
+        var second = Wrap(TestMessages.Create("m-2"));
+        await second.DeadLetterAsync(new DeadLetterDetails("Rejected", "d", tooMany), TestContext.Current.CancellationToken);
+
+        IDictionary<string, object> properties = _recorder.Calls[1].Properties!;
+        Assert.False(properties.ContainsKey("failedUsers"));
+        Assert.Equal(5000, properties["failedUsersOmitted"]);
+    }
+
+    [Fact]
+    public void Facts_ProcessorMessage_NoSessionMaxDeliveryCountFromOptionsLockEndUnknownIsMaxValue()
+    {
+        var message = Wrap(TestMessages.Create("m-1", sessionId: "3", sequenceNumber: 77));
+
+        Assert.Null(message.SessionId);
+        Assert.Equal(77, message.SequenceNumber);
+        Assert.Equal(10, message.MaxDeliveryCount);
+        Assert.Equal(DateTimeOffset.MaxValue, message.LockedUntil);
+        Assert.False(message.LockLost.IsCancellationRequested);
+    }
+
+    [Fact]
+    public void Facts_SessionMessage_SessionIdAndSessionLockEnd()
+    {
+        ServiceBusReceivedMessage received = TestMessages.Create("m-1", sessionId: "12");
+        DateTimeOffset sessionLockedUntil = _time.GetUtcNow().AddSeconds(45);
+        var receiver = new RecordingSessionReceiver(_recorder, "12") { LockedUntil = sessionLockedUntil };
+        var message = new ServiceBusSourceMessage(received, new SessionReceiveScope(new ProcessSessionMessageEventArgs(received, receiver, CancellationToken.None)), Facts);
+
+        Assert.Equal("12", message.SessionId);
+        Assert.Equal(sessionLockedUntil, message.LockedUntil);
+    }
+
+    [Theory]
+    [InlineData("Diagnostic-Id", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")]
+    [InlineData("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]
+    public void DiagnosticId_FromApplicationProperty(string property, string value)
+    {
+        var message = Wrap(TestMessages.Create("m-1", properties: new Dictionary<string, object> { [property] = value }));
+
+        Assert.Equal(value, message.DiagnosticId);
+    }
+
+    [Fact]
+    public void DiagnosticId_BothSet_DiagnosticIdWins_NoneSet_Null()
+    {
+        var both = Wrap(TestMessages.Create("m-1", properties: new Dictionary<string, object> { ["traceparent"] = "tp", ["Diagnostic-Id"] = "id" }));
+        var none = Wrap(TestMessages.Create("m-2"));
+
+        Assert.Equal("id", both.DiagnosticId);
+        Assert.Null(none.DiagnosticId);
     }
 }

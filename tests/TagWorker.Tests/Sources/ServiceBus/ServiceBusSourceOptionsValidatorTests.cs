@@ -149,12 +149,63 @@ public sealed class ServiceBusSourceOptionsValidatorTests
     }
 
     [Fact]
-    public void Defaults_AreTheDocumentedOnes()
+    public void Defaults_WithoutSessions_AreTheDocumentedOnes()
     {
         var options = new ServiceBusSourceOptions();
 
         Assert.Equal(
-            (1000, 2000, TimeSpan.FromMinutes(5), false, 8, TimeSpan.FromSeconds(5)),
-            (options.PrefetchCount, options.MaxConcurrentMessages, options.MaxAutoLockRenewal, options.SessionsEnabled, options.MaxConcurrentSessions, options.SessionIdleTimeout));
+            (0, 2000, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1), 10, false, 16, TimeSpan.FromSeconds(5)),
+            (options.PrefetchCount, options.EffectiveMaxConcurrentMessages, options.MaxAutoLockRenewal, options.EntityLockDuration,
+                options.MaxDeliveryCount, options.SessionsEnabled, options.PartitionCount, options.SessionIdleTimeout));
+    }
+
+    [Fact]
+    public void Defaults_WithSessions_WindowHolds250kAndEveryPartitionIsReceivedAtOnce()
+    {
+        var options = new ServiceBusSourceOptions { SessionsEnabled = true, PartitionCount = 32 };
+
+        Assert.Equal((250_000, 32), (options.EffectiveMaxConcurrentMessages, options.EffectiveMaxConcurrentSessions));
+    }
+
+    [Fact]
+    public void Defaults_ExplicitValues_WinOverModeDefaults()
+    {
+        var options = new ServiceBusSourceOptions { SessionsEnabled = true, MaxConcurrentMessages = 5000, MaxConcurrentSessions = 8 };
+
+        Assert.Equal((5000, 8), (options.EffectiveMaxConcurrentMessages, options.EffectiveMaxConcurrentSessions));
+    }
+
+    [Fact]
+    public void Validate_DefaultLockTimingsWithSessions_Succeed()
+    {
+        ValidateOptionsResult result = Validate(o => (o.ConnectionString, o.QueueName, o.SessionsEnabled) = (ConnectionString, "q", true));
+
+        Assert.True(result.Succeeded);
+    }
+
+    [Fact]
+    public void Validate_RenewalNotLongerThanLockDuration_FailsNamingBothKeys()
+    {
+        string failure = SingleFailure(Validate(o =>
+            (o.ConnectionString, o.QueueName, o.MaxAutoLockRenewal, o.EntityLockDuration) = (ConnectionString, "q", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1))));
+
+        Assert.Contains("ServiceBus:MaxAutoLockRenewal", failure, StringComparison.Ordinal);
+        Assert.Contains("ServiceBus:EntityLockDuration", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_SessionIdleTimeoutAtHalfTheRenewal_FailsWithSessionsOnly()
+    {
+        void Configure(ServiceBusSourceOptions o) =>
+            (o.ConnectionString, o.QueueName, o.MaxAutoLockRenewal, o.SessionIdleTimeout) = (ConnectionString, "q", TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(2));
+
+        string failure = SingleFailure(Validate(o =>
+        {
+            Configure(o);
+            o.SessionsEnabled = true;
+        }));
+
+        Assert.Contains("ServiceBus:SessionIdleTimeout", failure, StringComparison.Ordinal);
+        Assert.True(Validate(Configure).Succeeded);
     }
 }

@@ -316,7 +316,7 @@ public sealed class ServiceBusSourceTests
     }
 
     [Fact]
-    public async Task Handler_ReceiveFails_WaitsForSettlementThenRethrowsToProcessor()
+    public async Task Handler_ReceiveFails_WaitsForSettlementThenFencesThenRethrowsToProcessor()
     {
         await using var harness = new SourceHarness();
         Task handler = await harness.DeliverAsync(TestMessages.Create("m-1"));
@@ -327,6 +327,12 @@ public sealed class ServiceBusSourceTests
         Assert.False(handler.IsCompleted);
 
         await message.CompleteAsync(TestContext.Current.CancellationToken);
+        // Messages sent on the lost link may be locked to it: the handler (and so the processor) waits the fence.
+        await harness.Logger.NextAsync(3106, e => e.Message.Contains("ReceiveFailed", StringComparison.Ordinal));
+        harness.Time.Advance(harness.FenceDuration - TimeSpan.FromTicks(1));
+        Assert.False(handler.IsCompleted);
+        harness.Time.Advance(TimeSpan.FromTicks(1));
+
         ServiceBusException thrown = await Assert.ThrowsAsync<ServiceBusException>(() => handler.WaitAsync(TestMessages.Timeout, TestContext.Current.CancellationToken));
         Assert.Equal(ServiceBusFailureReason.ServiceCommunicationProblem, thrown.Reason);
     }
@@ -405,7 +411,7 @@ public sealed class ServiceBusSourceTests
         var error = new ServiceBusException("entity not found", ServiceBusFailureReason.MessagingEntityNotFound);
 
         await harness.Client.Processor.RaiseErrorAsync(
-            new ProcessErrorEventArgs(error, ServiceBusErrorSource.Receive, "example.servicebus.windows.net", "tag-events", CancellationToken.None));
+            new ProcessErrorEventArgs(error, ServiceBusErrorSource.RenewLock, "example.servicebus.windows.net", "tag-events", CancellationToken.None));
 
         LogEntry entry = Assert.Single(harness.Logger.Entries, e => e.EventId.Id == 3103);
         Assert.Equal(LogLevel.Warning, entry.Level);

@@ -3,7 +3,7 @@ using Azure.Messaging.ServiceBus;
 namespace TagWorker.Tests.Sources.ServiceBus;
 
 /// <summary>One settlement call that reached a test receiver.</summary>
-internal sealed record SettleCall(string Kind, ServiceBusReceivedMessage Message, string? Reason, string? Description, CancellationToken Token);
+internal sealed record SettleCall(string Kind, ServiceBusReceivedMessage Message, string? Reason, string? Description, CancellationToken Token, IDictionary<string, object>? Properties = null);
 
 /// <summary>
 /// Records the settlement calls of the test receivers; optionally holds them until <see cref="Gate"/> opens, to

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.Extensions.Options;
 using TagWorker.Sources;
 using TagWorker.Sources.ServiceBus;
 
@@ -18,7 +17,10 @@ internal sealed class SourceHarness : IAsyncDisposable
     private readonly Channel<SourceMessage> _handedOff = Channel.CreateUnbounded<SourceMessage>();
     private readonly CancellationTokenSource _stop = new();
 
-    public SourceHarness(Action<ServiceBusSourceOptions>? configure = null, Func<SourceMessage, ValueTask>? onMessage = null)
+    /// <param name="configure">Changes the options before the source is created.</param>
+    /// <param name="onMessage">Runs for each message the source hands to the pipeline.</param>
+    /// <param name="passStartFence">Without sessions, advance the clock past the start-up fence at once (most tests are not about it).</param>
+    public SourceHarness(Action<ServiceBusSourceOptions>? configure = null, Func<SourceMessage, ValueTask>? onMessage = null, bool passStartFence = true)
     {
         Options = new ServiceBusSourceOptions
         {
@@ -37,7 +39,22 @@ internal sealed class SourceHarness : IAsyncDisposable
                 }
             },
             _stop.Token);
+
+        // The fence took its deadline and logged before its first await, so this ends it (see IntakeFence).
+        if (passStartFence && !Options.SessionsEnabled)
+        {
+            Time.Advance(FenceDuration);
+        }
     }
+
+    /// <summary>How long the source's fence lasts with these options.</summary>
+    public TimeSpan FenceDuration => Options.EntityLockDuration + IntakeFence.Margin;
+
+    /// <summary>The arguments of the last non-session handler call.</summary>
+    public ScriptedProcessMessageEventArgs? LastArgs { get; private set; }
+
+    /// <summary>The session receiver behind <see cref="LastSessionArgs"/>.</summary>
+    public RecordingSessionReceiver? LastSessionReceiver { get; private set; }
 
     public RecordingServiceBusClient Client { get; } = new();
 
@@ -67,18 +84,20 @@ internal sealed class SourceHarness : IAsyncDisposable
     }
 
     /// <summary>Invokes the processor's message handler the way the SDK does for a newly received message.</summary>
-    public async Task<Task> DeliverAsync(ServiceBusReceivedMessage trigger)
+    /// <param name="trigger">The message the processor received.</param>
+    /// <param name="sessionLockedUntil">With sessions, the session lock's end; <c>default</c> leaves it unknown.</param>
+    public async Task<Task> DeliverAsync(ServiceBusReceivedMessage trigger, DateTimeOffset sessionLockedUntil = default)
     {
         await StartedAsync();
         if (Options.SessionsEnabled)
         {
-            var receiver = new RecordingSessionReceiver(Recorder, trigger.SessionId);
-            LastSessionArgs = new ScriptedProcessSessionMessageEventArgs(trigger, receiver, Actions, Client.SessionProcessor.Lifecycle.Token);
+            LastSessionReceiver = new RecordingSessionReceiver(Recorder, trigger.SessionId) { LockedUntil = sessionLockedUntil };
+            LastSessionArgs = new ScriptedProcessSessionMessageEventArgs(trigger, LastSessionReceiver, Actions, Client.SessionProcessor.Lifecycle.Token);
             return Client.SessionProcessor.DeliverAsync(LastSessionArgs);
         }
 
-        return Client.Processor.DeliverAsync(
-            new ScriptedProcessMessageEventArgs(trigger, new RecordingReceiver(Recorder), Actions, Client.Processor.Lifecycle.Token));
+        LastArgs = new ScriptedProcessMessageEventArgs(trigger, new RecordingReceiver(Recorder), Actions, Client.Processor.Lifecycle.Token);
+        return Client.Processor.DeliverAsync(LastArgs);
     }
 
     public async Task<SourceMessage> NextHandedOffAsync() => await _handedOff.Reader.ReadAsync().AsTask().WaitAsync(TestMessages.Timeout, TestContext.Current.CancellationToken);

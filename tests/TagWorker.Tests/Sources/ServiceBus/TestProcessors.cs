@@ -87,6 +87,8 @@ internal sealed class TestSessionProcessor : ServiceBusSessionProcessor
 
     public Task DeliverAsync(ProcessSessionMessageEventArgs args) => Lifecycle.Track(OnProcessSessionMessageAsync(args));
 
+    public Task RaiseErrorAsync(ProcessErrorEventArgs args) => OnProcessErrorAsync(args);
+
     public override Task StartProcessingAsync(CancellationToken cancellationToken = default)
     {
         Lifecycle.Started.TrySetResult();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TagWorker.ImApi;
@@ -16,9 +15,10 @@ namespace TagWorker.Dispatch.Pacing.Redis;
 /// </summary>
 internal sealed partial class RedisSharedRateBudget : ISharedRateBudget
 {
-    // A caller this much late (of an interval) still keeps the shared schedule; see RedisGcraScript. As in the local
-    // pacer (AdaptivePacer.CatchUp): timers are coarse, and the script's sliding-second cap bounds every second.
-    private const double CatchUp = 2.0;
+    // A caller this much late (of an interval) still keeps the shared schedule, and this much early may take its slot;
+    // see RedisGcraScript for why the shared budget keeps both small.
+    private const double CatchUp = 0.5;
+    private const double Early = 0.5;
 
     // The API's window: one second.
     private const long WindowMicroseconds = 1_000_000;
@@ -54,7 +54,7 @@ internal sealed partial class RedisSharedRateBudget : ISharedRateBudget
         _keys = Enum.GetValues<ImCommand>().ToDictionary(command => command, command => new RedisKey(prefix + ImCommandPaths.ToSegment(command)));
         var intervalMicroseconds = Math.Ceiling(1_000_000 / api.RequestsPerSecond);
         var cap = Math.Max(1, (int)Math.Floor(api.RequestsPerSecond));
-        _arguments = [intervalMicroseconds, Math.Floor(intervalMicroseconds * CatchUp), cap, WindowMicroseconds];
+        _arguments = [intervalMicroseconds, Math.Floor(intervalMicroseconds * CatchUp), cap, WindowMicroseconds, Math.Floor(intervalMicroseconds * Early)];
     }
 
     /// <summary>False while Redis is taken to be unreachable (the processes pace at their share).</summary>

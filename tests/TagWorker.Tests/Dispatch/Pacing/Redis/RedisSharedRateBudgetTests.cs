@@ -21,7 +21,7 @@ public sealed class RedisSharedRateBudgetTests
         await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         var database = redis.GetDatabase();
         RedisKey key = "test:gcra";
-        RedisValue[] tenMinutesApart = [600_000_000, 0, 100, 1_000_000];
+        RedisValue[] tenMinutesApart = [600_000_000, 0, 100, 1_000_000, 0];
 
         var first = (long)await database.ScriptEvaluateAsync(RedisGcraScript.Source, [key], tenMinutesApart);
         var second = (long)await database.ScriptEvaluateAsync(RedisGcraScript.Source, [key], tenMinutesApart);
@@ -42,7 +42,7 @@ public sealed class RedisSharedRateBudgetTests
         await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         var database = redis.GetDatabase();
         RedisKey key = "test:window";
-        RedisValue[] threeInTenMinutes = [1, 0, 3, 600_000_000]; // 1 µs apart, at most 3 in any 10 minutes
+        RedisValue[] threeInTenMinutes = [2, 0, 3, 600_000_000, 0]; // 2 µs apart, at most 3 in any 10 minutes
 
         var answers = new List<long>();
         for (var i = 0; i < 4; i++)

@@ -1,0 +1,108 @@
+namespace TagWorker.Pipeline;
+
+/// <summary>
+/// The pipeline's window: how many messages and body bytes it holds, and intake's wait for room. Intake takes a
+/// place before handing a message to the coordinator and the coordinator gives it back when the message is settled,
+/// so a full window stops the source receiving (back-pressure) instead of growing memory.
+/// </summary>
+internal sealed class HeldWindow(int maxMessages, long maxBytes)
+{
+    private readonly object _gate = new();
+    private TaskCompletionSource? _room;
+    private int _messages;
+    private int _parked;
+    private long _bytes;
+
+    public int Messages => Volatile.Read(ref _messages);
+
+    /// <summary>Whether the window is at either bound.</summary>
+    public bool IsFull
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return IsFullLocked(0);
+            }
+        }
+    }
+
+    /// <summary>Waits until a message of <paramref name="bytes"/> fits, then counts it in.</summary>
+    public async ValueTask EnterAsync(long bytes, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_gate)
+            {
+                // A message larger than the byte bound still goes in alone, or it could never be taken.
+                if (!IsFullLocked(bytes) || _messages == 0)
+                {
+                    _messages++;
+                    _bytes += bytes;
+                    return;
+                }
+
+                _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = _room.Task;
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A held message was parked behind an older one of its user that is on its way back. Parked messages do not
+    /// count against the message bound (up to the same number again): a window full of messages waiting for a return
+    /// must still have room to receive that return, or both wait for each other.
+    /// </summary>
+    public void Park()
+    {
+        lock (_gate)
+        {
+            _parked++;
+        }
+    }
+
+    /// <summary>A parked message went on (or back).</summary>
+    public void Unpark()
+    {
+        TaskCompletionSource? room;
+        lock (_gate)
+        {
+            _parked--;
+            room = _room;
+            _room = null;
+        }
+
+        room?.TrySetResult();
+    }
+
+    /// <summary>Counts a message in without waiting for room.</summary>
+    public void Enter(long bytes)
+    {
+        lock (_gate)
+        {
+            _messages++;
+            _bytes += bytes;
+        }
+    }
+
+    /// <summary>A held message was settled (or dropped).</summary>
+    public void Leave(long bytes)
+    {
+        TaskCompletionSource? room;
+        lock (_gate)
+        {
+            _messages--;
+            _bytes -= bytes;
+            room = _room;
+            _room = null;
+        }
+
+        room?.TrySetResult();
+    }
+
+    private bool IsFullLocked(long incoming) =>
+        _messages - _parked >= maxMessages || _messages >= 2L * maxMessages || _bytes + incoming > maxBytes;
+}

@@ -1,0 +1,24 @@
+namespace TagWorker.Telemetry;
+
+/// <summary>
+/// <c>Telemetry</c> settings. Export over OTLP is standard OpenTelemetry configuration
+/// (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>OTEL_SERVICE_NAME</c>,
+/// <c>OTEL_RESOURCE_ATTRIBUTES</c>) and is on when the endpoint is set.
+/// </summary>
+public sealed class TelemetryOptions
+{
+    public const string SectionName = "Telemetry";
+
+    /// <summary>Print spans and metrics to the console, for a look at them locally. Default false.</summary>
+    public bool ConsoleExporter { get; set; }
+
+    /// <summary>
+    /// Turn on the Azure SDK's spans (Service Bus receive and settle, identity) by setting its experimental switch
+    /// <c>Azure.Experimental.EnableActivitySource</c>, unless <c>AZURE_EXPERIMENTAL_ENABLE_ACTIVITY_SOURCE</c> says
+    /// otherwise. Default true.
+    /// </summary>
+    public bool AzureSdkTracing { get; set; } = true;
+
+    /// <summary>The optional Prometheus scrape endpoint.</summary>
+    public PrometheusScrapeOptions Prometheus { get; set; } = new();
+}
