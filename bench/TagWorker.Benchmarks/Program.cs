@@ -3,6 +3,7 @@ using TagWorker.Benchmarks.Crash;
 using TagWorker.Benchmarks.Load;
 using TagWorker.Benchmarks.Micro;
 using TagWorker.Benchmarks.Queue;
+using TagWorker.Benchmarks.SharedBudget;
 
 // One verb per benchmark; arguments after the verb that it does not define go to BenchmarkDotNet (micro) or to the
 // worker host's configuration (load, crash, storm).
@@ -12,4 +13,5 @@ root.Subcommands.Add(LoadCommand.Create());
 root.Subcommands.Add(CrashCommand.CreateCrash());
 root.Subcommands.Add(CrashCommand.CreateStorm());
 root.Subcommands.Add(QueueCommand.Create());
+root.Subcommands.Add(SharedBudgetCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
