@@ -53,7 +53,6 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     private readonly ITimer _timer;
     private readonly CancellationTokenSource _hardStop = new();
     private long _timerDue = long.MaxValue;
-    private long _lastSweep;
     private int _trackedMessages;
     private DrainMode? _drain;
     private bool _intakeStopped;
@@ -298,7 +297,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                     continue;
                 default:
                     slot.Progress.Fold(message, message.Event, now);
-                    _packer.Touched(slot);
+                    _packer.Update(slot);
                     break;
             }
 
@@ -446,10 +445,8 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     private void SendDueRequests()
     {
         var now = _timeProvider.GetTimestamp();
-        // A full window packs what it has at once, like a drain: nothing more can arrive to fill a request.
-        var full = _window.IsFull;
-        var hold = _drain is null && _source is { BacklogWaiting: true } && !full;
-        var nextDue = _packer.PackDue(now, new PackingConditions(Draining: _drain is not null || full, HoldOpenFolds: hold), _send);
+        var hold = _drain is null && _source is { BacklogWaiting: true } && !_window.IsFull;
+        var nextDue = _packer.PackDue(now, new PackingConditions(Draining: _drain is not null, HoldOpenFolds: hold), _send);
         if (hold || _parkedUsers.Count > 0)
         {
             // The backlog may end without a signal, and parked messages are checked by the tick: look again soon.
@@ -947,15 +944,10 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
 
     private void SweepIdleSlots()
     {
-        // At most once a second: each sweep walks every user whose last settlement was still running, which during a
-        // backlog is tens of thousands, and the tick comes every 100 ms while the backlog hold polls.
-        var now = _timeProvider.GetTimestamp();
-        if (_idleSlots.Count == 0 || _timeProvider.GetElapsedTime(_lastSweep, now) < TimeSpan.FromSeconds(1))
+        if (_idleSlots.Count == 0)
         {
             return;
         }
-
-        _lastSweep = now;
 
         foreach (var slot in _idleSlots.ToArray())
         {

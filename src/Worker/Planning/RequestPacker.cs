@@ -41,26 +41,6 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
         }
     }
 
-    /// <summary>
-    /// The user's open fold absorbed a change: it moves to the end of its open list, which is so kept in the order
-    /// folds were last touched, the order the backlog hold releases them in.
-    /// </summary>
-    public void Touched(T item)
-    {
-        // Only when the fold stays on the same list: a change can also move its next step to another endpoint (an add
-        // fold that now removes first), which Update handles.
-        if (item.ReadyNode is { } node && item.Progress is { NextIsOpenFold: true, NextCommand: { } next }
-            && next == item.ReadyFor && ReferenceEquals(node.List, List(next).Open))
-        {
-            var list = node.List!;
-            list.Remove(node);
-            list.AddLast(node);
-            return;
-        }
-
-        Update(item);
-    }
-
     /// <summary>Puts the user on the ready list its next step is for, or on none.</summary>
     public void Update(T item)
     {
@@ -154,10 +134,10 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
 
     private static int CountEligibleOpen(LinkedList<T> open, long openedBy)
     {
-        // The open list is in the order folds were last touched (see Touched); counting stops at the first fold that
-        // absorbed a change within the hold, so a backlog costs a short walk, not the whole list.
+        // The open list is in the order folds became ready, which is close to the order they opened; counting stops
+        // at the first young fold, so a backlog costs a short walk, not the whole list.
         var count = 0;
-        for (var node = open.First; node is not null && node.Value.Progress.OpenTouchedAt <= openedBy; node = node.Next)
+        for (var node = open.First; node is not null && node.Value.Progress.NextSince <= openedBy; node = node.Next)
         {
             count++;
         }
@@ -176,7 +156,7 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
 
         if (lists.Open.First is { } openFirst)
         {
-            oldest = Math.Min(oldest, hold > 0 ? openFirst.Value.Progress.OpenTouchedAt + hold : openFirst.Value.Progress.NextSince);
+            oldest = Math.Min(oldest, openFirst.Value.Progress.NextSince + hold);
         }
 
         return oldest;
