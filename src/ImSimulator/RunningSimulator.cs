@@ -1,4 +1,5 @@
 using TagWorker.ImSimulator.Hosting;
+using TagWorker.ImSimulator.Limits;
 
 namespace TagWorker.ImSimulator;
 
@@ -45,13 +46,34 @@ public sealed class RunningSimulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Each endpoint's frequency limit now (calls per sliding one-second window).</summary>
+    public SimulatorLimits Limits => new(_core.Limiters.Snapshot());
+
+    /// <summary>
+    /// Changes frequency limits for every later call, e.g. squeeze <c>im_add_tag</c> to 60 calls/s and back; safe from any
+    /// thread. Calls already in the window stay there, so lowering a limit refuses calls until the window drains to it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The change is empty, names an unknown command, or a value is outside 1–100000.</exception>
+    public SimulatorLimits ChangeLimits(SimulatorLimitsChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var errors = LimitsChangeValidator.Validate(change);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(change));
+        }
+
+        _core.Limiters.Apply(change);
+        return Limits;
+    }
+
     /// <summary>Every user holding at least one tag, with the tags sorted ordinally.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> SnapshotState() => _core.Store.Snapshot();
 
     /// <summary>The counters since start or the last <see cref="Reset"/>.</summary>
     public SimulatorStats SnapshotStats() => _core.SnapshotStats();
 
-    /// <summary>Clears every user's tags, the counters and the rate windows. The faults in force stay.</summary>
+    /// <summary>Clears every user's tags, the counters and the rate windows. The faults and limits in force stay.</summary>
     public void Reset() => _core.Reset();
 
     /// <inheritdoc />

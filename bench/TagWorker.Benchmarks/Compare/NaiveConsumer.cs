@@ -94,13 +94,16 @@ internal sealed class NaiveConsumer(IEndpointRateLimiter limiter, IImTagClient c
     {
         for (var attempt = 1; ; attempt++)
         {
-            await limiter.WaitAsync(request.Command, cancellationToken).ConfigureAwait(false);
+            var paced = await limiter.WaitAsync(request.Command, cancellationToken).ConfigureAwait(false);
             var result = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             switch (result.Kind)
             {
                 case ImOutcomeKind.Success:
+                    // The same feedback the dispatcher gives, so the adaptive pacer works for this consumer too.
+                    limiter.OnSuccess(paced);
                     return true;
                 case ImOutcomeKind.RateLimited:
+                    limiter.OnFrequencyLimited(paced);
                     await Task.Delay(retry.FrequencyLimitDelay, cancellationToken).ConfigureAwait(false);
                     break;
                 case ImOutcomeKind.Retryable or ImOutcomeKind.SignatureFault when attempt < retry.MaxAttempts:

@@ -10,7 +10,8 @@ namespace TagWorker.ImSimulator.Api;
 /// unknown command (60009); the endpoint's frequency limit (60007); query parameters and UserSig
 /// (<see cref="RequestAuthenticator"/>); injected faults (<see cref="FaultInjector"/>); the body's shape
 /// (<see cref="TagRequestReader"/>) and limits (<see cref="TagRequestValidator"/>); the per-user cap of 100 tags while
-/// applying. A request is applied whole or not at all. HTTP is 200 except for an injected 502 or dropped connection.
+/// applying. A request is applied whole or not at all. HTTP is 200 except for an injected 502, a dropped connection or a
+/// lost response (processed, then the connection aborted).
 /// </summary>
 internal sealed class TagCallHandler(SimulatorCore core, ILogger<TagCallHandler> logger, IHostApplicationLifetime lifetime)
 {
@@ -28,10 +29,11 @@ internal sealed class TagCallHandler(SimulatorCore core, ILogger<TagCallHandler>
         var counters = core.Statistics.For(command);
         counters.CallReceived();
 
-        if (!core.Limiters.For(command).TryAcquire())
+        var limiter = core.Limiters.For(command);
+        if (!limiter.TryAcquire())
         {
             counters.Violation();
-            Log.FrequencyLimitExceeded(logger, name, core.Options.CallsPerSecond);
+            Log.FrequencyLimitExceeded(logger, name, limiter.Limit);
             await WriteAsync(
                 http,
                 ImResponse.Fail(ImErrorCodes.RestFrequencyExceeded, "REST API call frequency exceeded the limit; lower the request rate."),
@@ -45,7 +47,8 @@ internal sealed class TagCallHandler(SimulatorCore core, ILogger<TagCallHandler>
             return;
         }
 
-        if (!await ApplyFaultAsync(http, name, counters, core.Faults.Decide(), cancellationToken).ConfigureAwait(false))
+        var fault = core.Faults.Decide();
+        if (!await ApplyFaultAsync(http, name, counters, fault, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -53,12 +56,21 @@ internal sealed class TagCallHandler(SimulatorCore core, ILogger<TagCallHandler>
         var call = await TagRequestReader.ReadAsync(command, http.Request.Body, cancellationToken).ConfigureAwait(false);
         if ((call.Failure ?? TagRequestValidator.Validate(call.Request!)) is { } bodyFailure)
         {
-            await FailAsync(http, name, counters, bodyFailure, cancellationToken).ConfigureAwait(false);
+            if (!LoseResponse(http, name, counters, fault))
+            {
+                await FailAsync(http, name, counters, bodyFailure, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
         var request = call.Request!;
         var response = Apply(request);
+        if (LoseResponse(http, name, counters, fault))
+        {
+            return;
+        }
+
         if (response.ErrorCode != ImErrorCodes.Success)
         {
             await FailAsync(http, name, counters, response, cancellationToken).ConfigureAwait(false);
@@ -67,6 +79,25 @@ internal sealed class TagCallHandler(SimulatorCore core, ILogger<TagCallHandler>
 
         counters.Succeeded(request.Users.Count, request.Users.Sum(user => user.Tags.Count));
         await WriteAsync(http, response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The lost-response fault: the call was processed (any change is in the state), and the connection is now aborted
+    /// so the client sees no answer at all. True when it fired.
+    /// </summary>
+    private bool LoseResponse(HttpContext http, string name, EndpointCounters counters, FaultDecision fault)
+    {
+        if (!fault.LoseResponse)
+        {
+            return false;
+        }
+
+        counters.FaultInjected();
+        counters.LostResponse();
+        counters.Failed();
+        Log.FaultInjected(logger, name, "LostResponse");
+        http.Abort();
+        return true;
     }
 
     /// <summary>Waits out the drawn latency and answers an outcome-changing fault; false when the call is finished.</summary>

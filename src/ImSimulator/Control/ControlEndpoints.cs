@@ -1,11 +1,12 @@
 using System.Text.Json;
 using TagWorker.ImSimulator.Hosting;
+using TagWorker.ImSimulator.Limits;
 
 namespace TagWorker.ImSimulator.Control;
 
 /// <summary>
 /// The simulator's own endpoints, outside the vendor's API and its limits: <c>GET /_sim/state</c>, <c>GET /_sim/stats</c>,
-/// <c>POST /_sim/reset</c>, <c>GET</c> and <c>PUT /_sim/faults</c>.
+/// <c>POST /_sim/reset</c>, <c>GET</c> and <c>PUT /_sim/faults</c>, <c>GET</c> and <c>PUT /_sim/limits</c>.
 /// </summary>
 internal static class ControlEndpoints
 {
@@ -61,8 +62,38 @@ internal static class ControlEndpoints
 
             core.Faults.Current = faults;
             Log.FaultsChanged(
-                Logger(http), faults.ErrorRate91000, faults.Http502Rate, faults.DropConnectionRate, faults.Latency, faults.LatencyJitter, faults.ForcedErrorCode, faults.Seed);
+                Logger(http), faults.ErrorRate91000, faults.Http502Rate, faults.DropConnectionRate, faults.LostResponseRate, faults.Latency, faults.LatencyJitter, faults.ForcedErrorCode, faults.Seed);
             await http.Response.WriteAsJsonAsync(core.Faults.Current, json.FaultOptions, contentType: null, http.RequestAborted).ConfigureAwait(false);
+        });
+
+        endpoints.MapGet(Prefix + "/limits", http => http.Response.WriteAsJsonAsync(
+            new SimulatorLimits(Core(http).Limiters.Snapshot()), json.SimulatorLimits, contentType: null, http.RequestAborted));
+
+        endpoints.MapPut(Prefix + "/limits", async http =>
+        {
+            var core = Core(http);
+            SimulatorLimitsChange? change;
+            try
+            {
+                change = await JsonSerializer.DeserializeAsync(http.Request.Body, json.SimulatorLimitsChange, http.RequestAborted).ConfigureAwait(false);
+            }
+            catch (JsonException exception)
+            {
+                await WriteErrorsAsync(http, [exception.Message]).ConfigureAwait(false);
+                return;
+            }
+
+            var errors = change is null ? ["The body must be an object such as {\"callsPerSecond\":60}."] : LimitsChangeValidator.Validate(change);
+            if (errors.Count > 0)
+            {
+                await WriteErrorsAsync(http, errors).ConfigureAwait(false);
+                return;
+            }
+
+            core.Limiters.Apply(change!);
+            var limits = core.Limiters.Snapshot();
+            Log.LimitsChanged(Logger(http), string.Join(", ", limits.Select(static limit => $"{limit.Key} {limit.Value}/s")));
+            await http.Response.WriteAsJsonAsync(new SimulatorLimits(limits), json.SimulatorLimits, contentType: null, http.RequestAborted).ConfigureAwait(false);
         });
 
         return endpoints;

@@ -13,4 +13,6 @@ namespace TagWorker.ImSimulator.Control;
 [JsonSerializable(typeof(SimulatorStats))]
 [JsonSerializable(typeof(FaultOptions))]
 [JsonSerializable(typeof(ValidationErrorResponse))]
+[JsonSerializable(typeof(SimulatorLimits))]
+[JsonSerializable(typeof(SimulatorLimitsChange))]
 internal sealed partial class SimulatorControlJsonContext : JsonSerializerContext;

@@ -6,6 +6,9 @@ namespace TagWorker.ImSimulator.Faults;
 /// </summary>
 internal sealed class FaultInjector
 {
+    // Mixed into the seed so that the lost-response sequence is not the same numbers as the other draws.
+    private const int LostResponseSeedSalt = 0x2545F491;
+
     private Plan _plan;
 
     public FaultInjector(FaultOptions initial) => _plan = Plan.From(initial);
@@ -43,11 +46,13 @@ internal sealed class FaultInjector
                 _ when internalErrorDraw < options.ErrorRate91000 => FaultKind.InternalError,
                 _ => FaultKind.None,
             };
-            return new FaultDecision(delay, kind, options.ForcedErrorCode ?? 0);
+            // A sequence of its own: the draws above stay what a seed gave before this fault existed.
+            var loseResponse = kind == FaultKind.None && plan.LostResponseRandom.NextDouble() < options.LostResponseRate;
+            return new FaultDecision(delay, kind, options.ForcedErrorCode ?? 0, loseResponse);
         }
     }
 
-    private sealed record Plan(FaultOptions Options, Random Random, Lock Gate)
+    private sealed record Plan(FaultOptions Options, Random Random, Random LostResponseRandom, Lock Gate)
     {
         public static Plan From(FaultOptions options)
         {
@@ -55,7 +60,8 @@ internal sealed class FaultInjector
             var copy = options.Clone();
             // Fault draws are test noise, not security: a predictable generator is what the seed is for.
             var random = copy.Seed is { } seed ? new Random(seed) : new Random();
-            return new Plan(copy, random, new Lock());
+            var lostResponseRandom = copy.Seed is { } lostSeed ? new Random(unchecked(lostSeed ^ LostResponseSeedSalt)) : new Random();
+            return new Plan(copy, random, lostResponseRandom, new Lock());
         }
     }
 }

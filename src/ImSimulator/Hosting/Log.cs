@@ -12,10 +12,13 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Debug, "{Command}: injected fault {Fault}")]
     public static partial void FaultInjected(ILogger logger, string command, string fault);
 
-    [LoggerMessage(4, LogLevel.Information, "Faults changed: 91000 rate {ErrorRate91000}, 502 rate {Http502Rate}, drop rate {DropConnectionRate}, latency {Latency} ± {LatencyJitter}, forced code {ForcedErrorCode}, seed {Seed}")]
+    [LoggerMessage(4, LogLevel.Information, "Faults changed: 91000 rate {ErrorRate91000}, 502 rate {Http502Rate}, drop rate {DropConnectionRate}, lost-response rate {LostResponseRate}, latency {Latency} ± {LatencyJitter}, forced code {ForcedErrorCode}, seed {Seed}")]
     public static partial void FaultsChanged(
-        ILogger logger, double errorRate91000, double http502Rate, double dropConnectionRate, TimeSpan latency, TimeSpan latencyJitter, int? forcedErrorCode, int? seed);
+        ILogger logger, double errorRate91000, double http502Rate, double dropConnectionRate, double lostResponseRate, TimeSpan latency, TimeSpan latencyJitter, int? forcedErrorCode, int? seed);
 
     [LoggerMessage(5, LogLevel.Information, "State, counters and rate windows reset")]
     public static partial void StateReset(ILogger logger);
+
+    [LoggerMessage(6, LogLevel.Information, "Frequency limits changed: {Limits}")]
+    public static partial void LimitsChanged(ILogger logger, string limits);
 }

@@ -12,7 +12,7 @@ namespace TagWorker.ImSimulator.Limits;
 /// </remarks>
 internal sealed class SlidingWindowCallLimiter
 {
-    private readonly int _limit;
+    private int _limit;
     private readonly TimeSpan _window;
     private readonly TimeProvider _timeProvider;
     private readonly Queue<long> _accepted;
@@ -28,6 +28,30 @@ internal sealed class SlidingWindowCallLimiter
         _window = window;
         _timeProvider = timeProvider;
         _accepted = new Queue<long>(limit);
+    }
+
+    /// <summary>
+    /// The calls admitted per window. Changing it takes effect on the next call; lowering it below what the window
+    /// holds refuses calls until enough of them left it, as a server whose limit was cut would.
+    /// </summary>
+    public int Limit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _limit;
+            }
+        }
+
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            lock (_gate)
+            {
+                _limit = value;
+            }
+        }
     }
 
     /// <summary>The most calls ever admitted within one window since the last <see cref="Reset"/>.</summary>

@@ -8,6 +8,7 @@ internal sealed class EndpointCounters
     private long _failed;
     private long _violations;
     private long _injectedFaults;
+    private long _lostResponses;
     private long _users;
     private long _tags;
 
@@ -26,6 +27,8 @@ internal sealed class EndpointCounters
 
     public void FaultInjected() => Interlocked.Increment(ref _injectedFaults);
 
+    public void LostResponse() => Interlocked.Increment(ref _lostResponses);
+
     public EndpointStats Snapshot(int peakCallsInWindow) => new(
         Interlocked.Read(ref _calls),
         Interlocked.Read(ref _succeeded),
@@ -34,7 +37,8 @@ internal sealed class EndpointCounters
         Interlocked.Read(ref _injectedFaults),
         Interlocked.Read(ref _users),
         Interlocked.Read(ref _tags),
-        peakCallsInWindow);
+        peakCallsInWindow,
+        Interlocked.Read(ref _lostResponses));
 
     public void Reset()
     {
@@ -43,6 +47,7 @@ internal sealed class EndpointCounters
         Interlocked.Exchange(ref _failed, 0);
         Interlocked.Exchange(ref _violations, 0);
         Interlocked.Exchange(ref _injectedFaults, 0);
+        Interlocked.Exchange(ref _lostResponses, 0);
         Interlocked.Exchange(ref _users, 0);
         Interlocked.Exchange(ref _tags, 0);
     }

@@ -139,10 +139,20 @@ public sealed class RequestDispatcher : IDisposable
         await slot.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _rateLimiter.WaitAsync(request.Command, cancellationToken).ConfigureAwait(false);
+            var paced = await _rateLimiter.WaitAsync(request.Command, cancellationToken).ConfigureAwait(false);
             using var span = _activities.StartImCall(request.Command, request.Users.Count, attempts.Value, links);
             var result = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             span.SetOutcome(result.Kind, result.ErrorCode);
+            // The pacer learns from the answer: a frequency limit slows the endpoint down, a success lets it speed up.
+            if (result.Kind == ImOutcomeKind.RateLimited)
+            {
+                _rateLimiter.OnFrequencyLimited(paced);
+            }
+            else if (result.Kind == ImOutcomeKind.Success)
+            {
+                _rateLimiter.OnSuccess(paced);
+            }
+
             _metrics.CallCompleted(request.Command, result.Kind, request.Users.Count);
             return result;
         }

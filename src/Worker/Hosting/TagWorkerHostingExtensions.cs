@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TagWorker.Dispatch;
+using TagWorker.Dispatch.Pacing;
+using TagWorker.Dispatch.Pacing.Redis;
 using TagWorker.ImApi;
 using TagWorker.Intake;
 using TagWorker.Pipeline;
@@ -62,12 +64,29 @@ public static class TagWorkerHostingExtensions
         return builder;
     }
 
-    /// <summary>Dispatch: rate budget per endpoint, retry options, the configuration-fault circuit and the dispatcher.</summary>
+    /// <summary>
+    /// Dispatch: the adaptive pacer per endpoint (local, or drawing from the Redis-shared budget with
+    /// <c>RateLimit:Mode=Redis</c>), retry options, the configuration-fault circuit and the dispatcher.
+    /// </summary>
     public static IServiceCollection AddDispatch(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<RetryOptions, RetryOptionsValidator>().BindConfiguration(RetryOptions.SectionName);
         services.AddOptionsWithValidateOnStart<CircuitOptions, CircuitOptionsValidator>().BindConfiguration(CircuitOptions.SectionName);
-        services.AddSingleton<IEndpointRateLimiter, TokenBucketEndpointRateLimiter>();
+        services.AddOptionsWithValidateOnStart<RateLimitOptions, RateLimitOptionsValidator>().BindConfiguration(RateLimitOptions.SectionName);
+        services.TryAddSingleton<RedisBudgetConnection>();
+        services.TryAddSingleton<RedisSharedRateBudget>();
+        services.AddSingleton<IEndpointRateLimiter>(static provider =>
+        {
+            var ceiling = provider.GetRequiredService<IOptions<ImApiOptions>>().Value.RequestsPerSecond;
+            var limits = provider.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+            var shared = limits.Mode == RateLimitMode.Redis ? provider.GetRequiredService<RedisSharedRateBudget>() : null;
+            return new AdaptiveEndpointRateLimiter(
+                ceiling,
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<AdaptiveEndpointRateLimiter>>(),
+                shared,
+                ceiling / limits.Replicas);
+        });
         services.AddSingleton<ConfigurationFaultCircuit>();
         services.AddSingleton<OutageCircuit>();
         services.AddSingleton<HarmlessWriteProbe>();

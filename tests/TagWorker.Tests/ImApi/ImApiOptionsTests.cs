@@ -43,7 +43,7 @@ public sealed class ImApiOptionsTests
 
         Assert.Equal(new Uri("http://127.0.0.1:5000/"), options.ResolveBaseAddress());
         Assert.Equal(1400000000, options.SdkAppId);
-        Assert.Equal(90, options.RequestsPerSecond);
+        Assert.Equal(98, options.RequestsPerSecond);
         Assert.Equal(32, options.MaxConcurrentRequests);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Timeout);
         Assert.Equal(TimeSpan.FromDays(1), options.UserSigLifetime);

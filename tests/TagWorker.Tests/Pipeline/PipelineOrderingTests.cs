@@ -152,30 +152,6 @@ public sealed class PipelineOrderingTests
         Assert.Empty(harness.Api.Snapshot()["a"]);
     }
 
-    [Fact]
-    public async Task Redelivery_OfAnAppliedMessageWhoseCompleteWasRefused_CompletesWithoutSendingAgain()
-    {
-        await using var harness = new PipelineHarness();
-        await using var coordinator = harness.CreateCoordinator();
-        var loop = coordinator.RunAsync();
-        // A session message: the session is taken again by this worker, whose coordinator still knows what it applied.
-        var broker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var first = new RecordingSourceMessage("m1", []) { Session = "0", FailSettlement = true, SettleGate = broker.Task };
-        coordinator.Accept(first, Add("e1", ["a", "b"], "x"));
-        await first.SettleStarted.WaitAsync(Wait, Ct);
-        broker.SetResult();
-        Assert.Equal("completed", await first.Settled.WaitAsync(Wait, Ct));
-        Assert.True(first.SettleRefused);
-        var calls = harness.Api.Calls.Count;
-
-        using var again = first.Redeliver();
-        coordinator.Accept(again, Add("e1", ["a", "b"], "x"));
-
-        Assert.Equal("completed", await again.Settled.WaitAsync(Wait, Ct));
-        await DrainAsync(coordinator, loop);
-        Assert.Equal(calls, harness.Api.Calls.Count);
-    }
-
     /// <summary>
     /// As above, but the broker refuses the complete at once (the settle task is already done when the coordinator
     /// looks at it). <c>PipelineCoordinator.RemoveIfIdle</c> then forgets the users — their last settlement "is

@@ -1,0 +1,46 @@
+using TagWorker.ImApi;
+
+namespace TagWorker.Dispatch.Pacing;
+
+/// <summary>
+/// The worker's rate budget: one <see cref="AdaptivePacer"/> per endpoint (the vendor limits each endpoint on its own),
+/// each paced at up to <c>ImApi:RequestsPerSecond</c>, and, with <c>RateLimit:Mode=Redis</c>, drawing from the app's
+/// shared budget as well.
+/// </summary>
+internal sealed class AdaptiveEndpointRateLimiter : IEndpointRateLimiter, IDisposable
+{
+    private readonly Dictionary<ImCommand, AdaptivePacer> _pacers;
+
+    /// <param name="ceiling">Calls per second per endpoint at most.</param>
+    /// <param name="timeProvider">The pacers' clock.</param>
+    /// <param name="logger">Where pace cuts are logged.</param>
+    /// <param name="shared">The shared budget, or null to pace this process alone.</param>
+    /// <param name="shareCeiling">The ceiling while <paramref name="shared"/> cannot be reached.</param>
+    public AdaptiveEndpointRateLimiter(double ceiling, TimeProvider timeProvider, ILogger<AdaptiveEndpointRateLimiter> logger, ISharedRateBudget? shared = null, double? shareCeiling = null)
+    {
+        _pacers = Enum.GetValues<ImCommand>().ToDictionary(
+            command => command,
+            command => new AdaptivePacer(command, ceiling, timeProvider, logger, shared, shareCeiling));
+    }
+
+    public ValueTask<PacedCall> WaitAsync(ImCommand command, CancellationToken cancellationToken) =>
+        _pacers[command].WaitAsync(cancellationToken);
+
+    public void OnFrequencyLimited(PacedCall pacedCall) => _pacers[pacedCall.Command].OnFrequencyLimited(pacedCall);
+
+    public void OnSuccess(PacedCall pacedCall) => _pacers[pacedCall.Command].OnSuccess(pacedCall);
+
+    /// <summary>The endpoint's pace now (calls per second).</summary>
+    internal double CurrentRate(ImCommand command) => _pacers[command].CurrentRate;
+
+    /// <summary>The endpoint's ceiling now: the configured rate, or this process's share while the shared budget is unreachable.</summary>
+    internal double CurrentCeiling(ImCommand command) => _pacers[command].CurrentCeiling;
+
+    public void Dispose()
+    {
+        foreach (var pacer in _pacers.Values)
+        {
+            pacer.Dispose();
+        }
+    }
+}
