@@ -38,6 +38,12 @@ internal sealed class UserProgress(string account)
     /// <summary>When the oldest change not yet frozen arrived (TimeProvider timestamp).</summary>
     public long OpenSince { get; private set; }
 
+    /// <summary>
+    /// When the open fold last absorbed a change (TimeProvider timestamp): the backlog hold counts from here, so a fold
+    /// still absorbing keeps waiting while one whose user went quiet goes.
+    /// </summary>
+    public long OpenTouchedAt { get; private set; }
+
     /// <summary>When the frozen fold's oldest change arrived.</summary>
     public long FrozenSince { get; private set; }
 
@@ -88,6 +94,7 @@ internal sealed class UserProgress(string account)
 
         _open.Apply(tagEvent.Op, tagEvent.Tags);
         _openMessages.Add(message);
+        OpenTouchedAt = now;
     }
 
     /// <summary>

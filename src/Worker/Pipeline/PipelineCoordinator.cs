@@ -228,8 +228,10 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 break;
             case PipelineSignal.Tick:
                 _timerDue = long.MaxValue;
-                SweepIdleSlots();
                 CheckParked();
+                break;
+            case PipelineSignal.LastSettlementDone done:
+                OnLastSettlementDone(done.Slot);
                 break;
         }
     }
@@ -297,7 +299,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                     continue;
                 default:
                     slot.Progress.Fold(message, message.Event, now);
-                    _packer.Update(slot);
+                    _packer.Touched(slot);
                     break;
             }
 
@@ -385,7 +387,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 _parkedUsers.Remove(slot);
             }
 
-            _packer.Update(slot);
+            _packer.Touched(slot);
         }
     }
 
@@ -445,8 +447,10 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     private void SendDueRequests()
     {
         var now = _timeProvider.GetTimestamp();
-        var hold = _drain is null && _source is { BacklogWaiting: true } && !_window.IsFull;
-        var nextDue = _packer.PackDue(now, new PackingConditions(Draining: _drain is not null, HoldOpenFolds: hold), _send);
+        // A full window packs what it has at once: nothing more can arrive to fill a request, or to join a held fold.
+        var full = _window.IsFull;
+        var hold = _drain is null && _source is { BacklogWaiting: true } && !full;
+        var nextDue = _packer.PackDue(now, new PackingConditions(Draining: _drain is not null, HoldOpenFolds: hold, WindowFull: full), _send);
         if (hold || _parkedUsers.Count > 0)
         {
             // The backlog may end without a signal, and parked messages are checked by the tick: look again soon.
@@ -907,15 +911,38 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         }
 
         // The slot remembers the user's last settlement, which the user's next message must wait for; forget the
-        // slot only once that settlement is done, and sweep the others later.
-        if (slot.Ledger.LastSettlement.IsCompleted)
+        // slot only once that settlement is done: its completion posts a signal (one per wait, not a sweep of every
+        // waiting user each tick, which during a backlog was most of the loop's CPU).
+        var last = slot.Ledger.LastSettlement;
+        if (last.IsCompleted)
         {
             _slots.Remove(slot.Account);
             _idleSlots.Remove(slot);
         }
-        else
+        else if (_idleSlots.Add(slot))
         {
-            _idleSlots.Add(slot);
+            _ = last.ContinueWith(
+                static (_, state) =>
+                {
+                    var (self, idle) = ((PipelineCoordinator, UserSlot))state!;
+                    self.Post(new PipelineSignal.LastSettlementDone(idle));
+                },
+                (this, slot),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// The settlement an idle user was kept for has completed: forget the user, unless it has had work since (it is
+    /// then no longer waiting; a later wait posts its own signal).
+    /// </summary>
+    private void OnLastSettlementDone(UserSlot slot)
+    {
+        if (_idleSlots.Remove(slot) && _slots.TryGetValue(slot.Account, out var current) && ReferenceEquals(current, slot))
+        {
+            RemoveIfIdle(slot);
         }
     }
 
@@ -938,23 +965,6 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             {
                 RequestFence();
                 return;
-            }
-        }
-    }
-
-    private void SweepIdleSlots()
-    {
-        if (_idleSlots.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var slot in _idleSlots.ToArray())
-        {
-            _idleSlots.Remove(slot);
-            if (_slots.TryGetValue(slot.Account, out var current) && ReferenceEquals(current, slot))
-            {
-                RemoveIfIdle(slot);
             }
         }
     }

@@ -26,6 +26,9 @@ internal abstract record PipelineSignal
     public sealed record IntakeStopped : PipelineSignal;
 
     public sealed record Tick : PipelineSignal;
+
+    /// <summary>The settlement an idle user's slot was kept for (its next message must wait for it) has completed.</summary>
+    public sealed record LastSettlementDone(UserSlot Slot) : PipelineSignal;
 }
 
 /// <summary>How the coordinator winds down.</summary>

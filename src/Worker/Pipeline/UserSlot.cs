@@ -21,6 +21,8 @@ internal sealed class UserSlot(string account) : IPackable<UserSlot>
 
     public LinkedListNode<UserSlot>? ReadyNode { get; set; }
 
+    public LinkedListNode<UserSlot>? TouchedNode { get; set; }
+
     /// <summary>The user's work is to be dropped as soon as the step on the wire resolves (lock lost, returned).</summary>
     public bool DropWhenResolved { get; set; }
 

@@ -6,22 +6,46 @@ namespace TagWorker.Planning;
 /// <summary>
 /// Per endpoint, the users whose next step is for it, and when to pack them into a request. The rate budget is per
 /// endpoint, so each endpoint packs on its own: a request is formed when a full request's worth of users is
-/// eligible, when the oldest has waited <see cref="BatchingOptions.MaxBatchDelay"/>, or on drain, and while fewer
-/// than the endpoint's in-flight cap are on the wire (users left unpacked keep folding instead of queueing for a
-/// token).
+/// eligible, when the oldest has waited <see cref="BatchingOptions.MaxBatchDelay"/>, when the window is full (nothing
+/// more can arrive to fill it) or on drain, and while fewer than the endpoint's in-flight cap are on the wire (users
+/// left unpacked keep folding instead of queueing for a token).
 /// <para>
-/// Two lists an endpoint: users whose next step is already fixed (a frozen fold's later step, a one-by-one
-/// replay) are always eligible; users whose next step would freeze their open fold are eligible only once the fold
-/// is older than the backlog hold while <see cref="PackingConditions.HoldOpenFolds"/> says a backlog is waiting — a
-/// fold packed later absorbs more of that backlog.
+/// Users whose next step is already fixed (a frozen fold's later step, a one-by-one replay) are always eligible.
+/// Users whose next step would freeze their open fold are, while <see cref="PackingConditions.HoldOpenFolds"/> says a
+/// backlog is waiting, eligible only once the fold has absorbed nothing for the backlog hold — a fold still absorbing
+/// keeps waiting, since a fold packed later absorbs more of that backlog — or has been open for
+/// <see cref="BacklogHoldCapFactor"/> holds, so that a user who changes all the time is still sent.
+/// </para>
+/// <para>
+/// Open folds are kept twice an endpoint: in the order they became ready (the batch delay and a drain go by it, as
+/// without a backlog) and in the order they last absorbed a change (the hold releases them by it). Both lists are
+/// in time order but for a fold that becomes ready behind a frozen one with older changes already folded; it is
+/// then reached once the folds ahead of it are, at most one hold later. Walks stop at the first fold not yet
+/// eligible and at a request's worth of users, so a backlog of many users costs a short walk, not the whole list.
 /// </para>
 /// </summary>
 internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPerEndpoint, long maxBatchDelayTicks, long maxBacklogHoldTicks)
     where T : class, IPackable<T>
 {
+    /// <summary>How many backlog holds a fold may be held from its first change, however recently it changed.</summary>
+    public const int BacklogHoldCapFactor = 4;
+
     private static readonly ImCommand[] Endpoints = [ImCommand.RemoveAllTags, ImCommand.RemoveTag, ImCommand.AddTag];
 
     private readonly EndpointLists[] _lists = [new(), new(), new()];
+    private readonly long _holdCapTicks = maxBacklogHoldTicks * BacklogHoldCapFactor;
+
+    private enum TakeOrder
+    {
+        /// <summary>Open folds in the order they became ready (no hold, drain).</summary>
+        Ready,
+
+        /// <summary>Only folds the hold releases: those past the cap, then the longest idle.</summary>
+        Held,
+
+        /// <summary>Every open fold, the longest idle first (window full: the folds least likely to change again).</summary>
+        Idle,
+    }
 
     /// <summary>Requests on the wire, across endpoints.</summary>
     public int InFlight { get; private set; }
@@ -34,7 +58,7 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
             var oldest = long.MaxValue;
             foreach (var lists in _lists)
             {
-                oldest = Math.Min(oldest, Oldest(lists, 0));
+                oldest = Math.Min(oldest, OldestReady(lists));
             }
 
             return oldest;
@@ -45,9 +69,9 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
     public void Update(T item)
     {
         var progress = item.Progress;
-        var target = progress.NextCommand is { } command
-            ? (progress.NextIsOpenFold ? List(command).Open : List(command).Fixed)
-            : null;
+        var command = progress.NextCommand;
+        var open = progress.NextIsOpenFold;
+        var target = command is { } next ? (open ? List(next).Open : List(next).Fixed) : null;
         if (item.ReadyNode is { } node)
         {
             if (ReferenceEquals(node.List, target))
@@ -55,26 +79,44 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
                 return;
             }
 
-            node.List!.Remove(node);
-            item.ReadyNode = null;
+            Unlink(item);
         }
 
-        item.ReadyFor = progress.NextCommand;
+        item.ReadyFor = command;
         if (target is not null)
         {
             item.ReadyNode = target.AddLast(item);
+            if (open)
+            {
+                item.TouchedNode = List(command!.Value).Touched.AddLast(item);
+            }
         }
+    }
+
+    /// <summary>
+    /// The user's open fold absorbed a change: it goes to the end of its endpoint's last-touched order. A change can
+    /// also move the user's next step to another endpoint (an add fold that now removes first) or make it an open
+    /// fold at all; then it moves lists as <see cref="Update"/> does.
+    /// </summary>
+    public void Touched(T item)
+    {
+        if (item is { TouchedNode: { } touched, ReadyNode: { } node, ReadyFor: { } readyFor }
+            && item.Progress is { NextIsOpenFold: true, NextCommand: { } next }
+            && next == readyFor && ReferenceEquals(node.List, List(next).Open))
+        {
+            var list = touched.List!;
+            list.Remove(touched);
+            list.AddLast(touched);
+            return;
+        }
+
+        Update(item);
     }
 
     /// <summary>Takes the user off any ready list (its work was dropped).</summary>
     public static void Remove(T item)
     {
-        if (item.ReadyNode is { } node)
-        {
-            node.List!.Remove(node);
-            item.ReadyNode = null;
-        }
-
+        Unlink(item);
         item.ReadyFor = null;
     }
 
@@ -92,13 +134,17 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
     public long PackDue(long now, PackingConditions conditions, Action<ImCommand, List<T>, string> send)
     {
         var nextDue = long.MaxValue;
-        var hold = conditions.HoldOpenFolds ? maxBacklogHoldTicks : 0;
+        // Holding only makes sense while more can arrive: a drain or a full window packs what is there.
+        var holding = conditions.HoldOpenFolds && !conditions.Draining && !conditions.WindowFull;
+        var idleBy = now - maxBacklogHoldTicks;
+        var cappedBy = now - _holdCapTicks;
         foreach (var command in Endpoints)
         {
             var lists = List(command);
             while (lists.InFlight < maxInFlightPerEndpoint && lists.Count > 0)
             {
-                var eligible = lists.Fixed.Count + CountEligibleOpen(lists.Open, now - hold);
+                var eligible = holding ? CountHeldEligible(lists, idleBy, cappedBy, maxUsersPerRequest) : Math.Min(lists.Count, maxUsersPerRequest);
+                var order = holding ? TakeOrder.Held : conditions.WindowFull && !conditions.Draining ? TakeOrder.Idle : TakeOrder.Ready;
                 string trigger;
                 if (eligible >= maxUsersPerRequest)
                 {
@@ -109,9 +155,14 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
                     trigger = RequestTriggers.Drain;
                     eligible = lists.Count;
                 }
+                else if (conditions.WindowFull)
+                {
+                    trigger = RequestTriggers.WindowFull;
+                    eligible = lists.Count;
+                }
                 else
                 {
-                    var oldest = Oldest(lists, hold);
+                    var oldest = holding ? OldestHeldEligible(lists) : OldestReady(lists);
                     var due = oldest + maxBatchDelayTicks;
                     if (eligible == 0 || now < due)
                     {
@@ -122,7 +173,7 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
                     trigger = RequestTriggers.Delay;
                 }
 
-                var users = Take(lists, Math.Min(eligible, maxUsersPerRequest));
+                var users = Take(lists, Math.Min(eligible, maxUsersPerRequest), order, idleBy, cappedBy);
                 lists.InFlight++;
                 InFlight++;
                 send(command, users, trigger);
@@ -132,21 +183,32 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
         return nextDue;
     }
 
-    private static int CountEligibleOpen(LinkedList<T> open, long openedBy)
+    /// <summary>
+    /// Users the backlog hold lets go now, counted up to <paramref name="limit"/>: fixed steps, open folds past the
+    /// cap (from the front of the ready order), and open folds idle for the hold (from the front of the touched order,
+    /// without those already counted as past the cap).
+    /// </summary>
+    private static int CountHeldEligible(EndpointLists lists, long idleBy, long cappedBy, int limit)
     {
-        // The open list is in the order folds became ready, which is close to the order they opened; counting stops
-        // at the first young fold, so a backlog costs a short walk, not the whole list.
-        var count = 0;
-        for (var node = open.First; node is not null && node.Value.Progress.NextSince <= openedBy; node = node.Next)
+        var count = lists.Fixed.Count;
+        for (var node = lists.Open.First; count < limit && node is not null && node.Value.Progress.NextSince <= cappedBy; node = node.Next)
         {
             count++;
+        }
+
+        for (var node = lists.Touched.First; count < limit && node is not null && node.Value.Progress.OpenTouchedAt <= idleBy; node = node.Next)
+        {
+            if (node.Value.Progress.NextSince > cappedBy)
+            {
+                count++;
+            }
         }
 
         return count;
     }
 
-    /// <summary>When the oldest user of the endpoint became (or will become) eligible.</summary>
-    private static long Oldest(EndpointLists lists, long hold)
+    /// <summary>When the oldest user of the endpoint became ready (no hold).</summary>
+    private static long OldestReady(EndpointLists lists)
     {
         var oldest = long.MaxValue;
         if (lists.Fixed.First is { } fixedFirst)
@@ -156,24 +218,99 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
 
         if (lists.Open.First is { } openFirst)
         {
-            oldest = Math.Min(oldest, openFirst.Value.Progress.NextSince + hold);
+            oldest = Math.Min(oldest, openFirst.Value.Progress.NextSince);
         }
 
         return oldest;
     }
 
-    private static List<T> Take(EndpointLists lists, int count)
+    /// <summary>When the first user of the endpoint became (or will become) eligible under the backlog hold.</summary>
+    private long OldestHeldEligible(EndpointLists lists)
+    {
+        var oldest = long.MaxValue;
+        if (lists.Fixed.First is { } fixedFirst)
+        {
+            oldest = fixedFirst.Value.Progress.NextSince;
+        }
+
+        if (lists.Open.First is { } openFirst)
+        {
+            oldest = Math.Min(oldest, openFirst.Value.Progress.NextSince + _holdCapTicks);
+        }
+
+        if (lists.Touched.First is { } touchedFirst)
+        {
+            oldest = Math.Min(oldest, touchedFirst.Value.Progress.OpenTouchedAt + maxBacklogHoldTicks);
+        }
+
+        return oldest;
+    }
+
+    private static List<T> Take(EndpointLists lists, int count, TakeOrder order, long idleBy, long cappedBy)
     {
         var users = new List<T>(count);
-        while (users.Count < count && (lists.Fixed.First ?? lists.Open.First) is { } node)
+        while (users.Count < count && lists.Fixed.First is { } fixedFirst)
         {
-            node.List!.Remove(node);
-            node.Value.ReadyNode = null;
-            node.Value.ReadyFor = null;
-            users.Add(node.Value);
+            TakeOne(users, fixedFirst.Value);
+        }
+
+        switch (order)
+        {
+            case TakeOrder.Held:
+                for (var node = lists.Open.First; users.Count < count && node is not null && node.Value.Progress.NextSince <= cappedBy;)
+                {
+                    var next = node.Next;
+                    TakeOne(users, node.Value);
+                    node = next;
+                }
+
+                for (var node = lists.Touched.First; users.Count < count && node is not null && node.Value.Progress.OpenTouchedAt <= idleBy;)
+                {
+                    var next = node.Next;
+                    TakeOne(users, node.Value);
+                    node = next;
+                }
+
+                break;
+            case TakeOrder.Idle:
+                while (users.Count < count && lists.Touched.First is { } touchedFirst)
+                {
+                    TakeOne(users, touchedFirst.Value);
+                }
+
+                break;
+            default:
+                while (users.Count < count && lists.Open.First is { } openFirst)
+                {
+                    TakeOne(users, openFirst.Value);
+                }
+
+                break;
         }
 
         return users;
+    }
+
+    private static void TakeOne(List<T> users, T item)
+    {
+        Unlink(item);
+        item.ReadyFor = null;
+        users.Add(item);
+    }
+
+    private static void Unlink(T item)
+    {
+        if (item.ReadyNode is { } node)
+        {
+            node.List!.Remove(node);
+            item.ReadyNode = null;
+        }
+
+        if (item.TouchedNode is { } touched)
+        {
+            touched.List!.Remove(touched);
+            item.TouchedNode = null;
+        }
     }
 
     private EndpointLists List(ImCommand command) => _lists[command switch
@@ -187,13 +324,14 @@ internal sealed class RequestPacker<T>(int maxUsersPerRequest, int maxInFlightPe
     {
         public LinkedList<T> Fixed { get; } = new();
 
+        /// <summary>Open folds in the order they became ready.</summary>
         public LinkedList<T> Open { get; } = new();
+
+        /// <summary>The same open folds in the order they last absorbed a change.</summary>
+        public LinkedList<T> Touched { get; } = new();
 
         public int InFlight { get; set; }
 
         public int Count => Fixed.Count + Open.Count;
     }
 }
-
-/// <summary>What the packer is told about the pipeline as a whole each time it packs.</summary>
-internal readonly record struct PackingConditions(bool Draining, bool HoldOpenFolds);

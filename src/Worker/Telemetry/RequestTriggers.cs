@@ -11,4 +11,7 @@ public static class RequestTriggers
 
     /// <summary>The pipeline was draining for shutdown.</summary>
     public const string Drain = "drain";
+
+    /// <summary>The held window was full (<c>Pipeline:MaxHeldMessages</c> or <c>MaxHeldBytes</c>): nothing more could arrive to fill the request.</summary>
+    public const string WindowFull = "window_full";
 }

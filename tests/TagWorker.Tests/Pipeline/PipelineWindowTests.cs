@@ -6,8 +6,8 @@ namespace TagWorker.Tests.Pipeline;
 
 /// <summary>
 /// The held-message window (Pipeline:MaxHeldMessages, Pipeline:MaxHeldBytes) pushes back on intake, and while the
-/// source reports a backlog an open fold waits up to Batching:MaxBacklogHold to absorb more of it — unless the
-/// window is full, when waiting would only stall intake.
+/// source reports a backlog an open fold waits to absorb more of it until it has been idle for
+/// Batching:MaxBacklogHold — unless the window is full, when nothing more can arrive and a partial request goes at once.
 /// </summary>
 public sealed class PipelineWindowTests
 {
@@ -111,7 +111,13 @@ public sealed class PipelineWindowTests
         await Task.WhenAny(clock.NextArmedAsync(Ct).AsTask(), called.Task).WaitAsync(Wait, Ct);
         Assert.Empty(harness.Api.Calls);
 
+        // The hold counts from the fold's latest change (1 s in): five seconds after the first, the fold still waits.
         clock.Advance(TimeSpan.FromSeconds(4));
+        await Task.WhenAny(clock.NextArmedAsync(Ct).AsTask(), called.Task).WaitAsync(Wait, Ct);
+        Assert.Empty(harness.Api.Calls);
+
+        // Past the hold from the latest change (folded 1 s in, or 1.1 s if the loop saw it after the clock moved).
+        clock.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(["completed", "completed"], await Task.WhenAll(first.Settled, second.Settled).WaitAsync(Wait, Ct));
         await DrainAsync(coordinator, loop);
         var call = Assert.Single(harness.Api.Calls);
@@ -119,20 +125,22 @@ public sealed class PipelineWindowTests
     }
 
     [Fact]
-    public async Task BacklogWaiting_WindowFull_SendsAfterTheBatchDelayWithoutHolding()
+    public async Task BacklogWaiting_WindowFull_SendsAtOnceWithoutHoldingOrWaitingForTheBatchDelay()
     {
         var clock = new TimerWatchingClock(At);
-        await using var harness = new PipelineHarness(new() { ["Batching:MaxBacklogHold"] = "00:00:05", ["Pipeline:MaxHeldMessages"] = "1" }, clock);
+        await using var harness = new PipelineHarness(
+            new() { ["Batching:MaxBacklogHold"] = "00:00:05", ["Batching:MaxBatchDelay"] = "00:00:10", ["Pipeline:MaxHeldMessages"] = "1" },
+            clock);
         var source = new BacklogSource { BacklogWaiting = true };
         await using var coordinator = harness.CreateCoordinator(source);
         var loop = coordinator.RunAsync();
         using var only = new RecordingSourceMessage("m1", []);
 
+        // Nothing more can arrive to fill the request: it goes without the clock moving at all.
         coordinator.Accept(only, Add("e1", ["a"], "x"));
-        await clock.NextArmedAsync(Ct).AsTask().WaitAsync(Wait, Ct);
-        clock.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.Equal("completed", await only.Settled.WaitAsync(Wait, Ct));
+        Assert.Single(harness.Api.Calls);
         await DrainAsync(coordinator, loop);
     }
 
