@@ -29,9 +29,11 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public string Output => _output.ToString();
 
-    public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts <paramref name="dll"/> from <paramref name="directory"/> (default: beside the bench).</summary>
+    public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? directory = null)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, dll);
+        directory ??= AppContext.BaseDirectory;
+        var path = Path.Combine(directory, dll);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{dll} is not beside the bench; build bench/TagWorker.Benchmarks first.", path);
@@ -42,7 +44,7 @@ internal sealed class ChildProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = directory,
         };
         start.ArgumentList.Add(path);
         foreach (var argument in arguments)

@@ -45,10 +45,14 @@ internal static class CompareCommand
             DefaultValueFactory = _ => [],
             AllowMultipleArgumentsPerToken = true,
         };
+        var baseline = new Option<DirectoryInfo?>("--baseline")
+        {
+            Description = "Also run (a) and the intake run from another build's bench output folder (e.g. main's bench/TagWorker.Benchmarks/bin/Release/net10.0), each just before this build's, for before/after figures from one run.",
+        };
         var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the table (with command, machine and load average) to this file." };
         var command = new Command("compare", "Side by side on one simulator and the same streams: TagWorker, TagWorker with a one-message window, and a naive one-call-per-event consumer; events/s, calls against the folded minimum, ok calls/s, frequency limits, CPU and RSS of each consumer process, state check.")
         {
-            scale, streams, consumers, intakeScale, seed, timeout, environment, markdown,
+            scale, streams, consumers, intakeScale, seed, timeout, environment, baseline, markdown,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
@@ -85,7 +89,7 @@ internal static class CompareCommand
             }).Distinct().ToArray();
             return await RunAsync(
                 parse.GetValue(scale), parse.GetValue(streams)!, kinds, parse.GetValue(intakeScale), parse.GetValue(seed),
-                TimeSpan.FromMinutes(parse.GetValue(timeout)), parse.GetValue(markdown), workerSettings, consumerEnvironment, cancellationToken).ConfigureAwait(false);
+                TimeSpan.FromMinutes(parse.GetValue(timeout)), parse.GetValue(markdown), parse.GetValue(baseline)?.FullName, workerSettings, consumerEnvironment, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -98,6 +102,7 @@ internal static class CompareCommand
         int seed,
         TimeSpan timeout,
         FileInfo? markdown,
+        string? baseline,
         Dictionary<string, string?> workerSettings,
         Dictionary<string, string> consumerEnvironment,
         CancellationToken cancellationToken)
@@ -120,10 +125,10 @@ internal static class CompareCommand
         {
             var stream = CompareStreams.Create(name, scale, seed);
             output.WriteLine(Invariant($"Stream {name}: {stream.Description}; folded minimum {stream.Minimum.Total:N0} calls."));
-            foreach (var kind in kinds)
+            foreach (var (kind, build) in kinds.SelectMany(k => baseline is not null && k == ConsumerKind.Shipped ? new[] { (k, baseline), (k, (string?)null) } : [(k, (string?)null)]))
             {
-                var result = await ConsumerRun.RunAsync(stream, kind, simulator, workerSettings, consumerEnvironment, timeout, output.WriteLine, cancellationToken).ConfigureAwait(false);
-                output.WriteLine(Invariant($"  {ConsumerRun.Label(kind)}: {result.DrainTime.TotalSeconds:0.0} s, {result.EventsPerSecond:N0} events/s, {result.Calls:N0} calls ({(double)result.Calls / Math.Max(1, stream.Minimum.Total):0.00}× the minimum), {result.Violations:N0} frequency-limited, CPU {result.Process.Cpu.TotalSeconds:0.0} s, peak RSS {result.Process.PeakRssBytes / 1048576.0:N0} MiB, peak held {result.PeakHeld:N0}, state {(result.Differences == 0 ? "passed" : "FAILED")}{(result.Failure is null ? "" : " — " + result.Failure)}"));
+                var result = await ConsumerRun.RunAsync(stream, kind, simulator, workerSettings, consumerEnvironment, timeout, output.WriteLine, build, cancellationToken).ConfigureAwait(false);
+                output.WriteLine(Invariant($"  {ConsumerRun.Label(kind, build is not null)}: {result.DrainTime.TotalSeconds:0.0} s, {result.EventsPerSecond:N0} events/s, {result.Calls:N0} calls ({(double)result.Calls / Math.Max(1, stream.Minimum.Total):0.00}× the minimum), {result.Violations:N0} frequency-limited, CPU {result.Process.Cpu.TotalSeconds:0.0} s, peak RSS {result.Process.PeakRssBytes / 1048576.0:N0} MiB, peak held {result.PeakHeld:N0}, state {(result.Differences == 0 ? "passed" : "FAILED")}{(result.Failure is null ? "" : " — " + result.Failure)}"));
                 results.Add(result);
             }
         }
@@ -132,9 +137,12 @@ internal static class CompareCommand
         {
             var stream = CompareStreams.Create(CompareStreams.Repeat, intakeScale, seed);
             output.WriteLine(Invariant($"Intake: {stream.Description}, the worker with an instant no-op IM client and no rate budget."));
-            var result = await ConsumerRun.RunAsync(stream, ConsumerKind.Intake, simulator, workerSettings, consumerEnvironment, timeout, output.WriteLine, cancellationToken).ConfigureAwait(false);
-            output.WriteLine(Invariant($"  intake: {result.DrainTime.TotalSeconds:0.0} s, {result.EventsPerSecond:N0} events/s, CPU {result.Process.Cpu.TotalSeconds:0.0} s, peak RSS {result.Process.PeakRssBytes / 1048576.0:N0} MiB, peak held {result.PeakHeld:N0}{(result.Failure is null ? "" : " — " + result.Failure)}"));
-            results.Add(result);
+            foreach (var build in baseline is null ? new string?[] { null } : [baseline, null])
+            {
+                var result = await ConsumerRun.RunAsync(stream, ConsumerKind.Intake, simulator, workerSettings, consumerEnvironment, timeout, output.WriteLine, build, cancellationToken).ConfigureAwait(false);
+                output.WriteLine(Invariant($"  {ConsumerRun.Label(ConsumerKind.Intake, build is not null)}: {result.DrainTime.TotalSeconds:0.0} s, {result.EventsPerSecond:N0} events/s, CPU {result.Process.Cpu.TotalSeconds:0.0} s, peak RSS {result.Process.PeakRssBytes / 1048576.0:N0} MiB, peak held {result.PeakHeld:N0}{(result.Failure is null ? "" : " — " + result.Failure)}"));
+                results.Add(result);
+            }
         }
 
         var table = CompareReport.Markdown(results, commandLine, Machine(), loadBefore, LoadAverage());

@@ -41,7 +41,7 @@ internal static class CompareReport
             }
 
             var limited = r.Calls == 0 ? "—" : Invariant($"{100.0 * r.Violations / r.Calls:0.00}% ({r.Violations:N0})");
-            Line(text, Invariant($"| {r.Stream.Name} | {ConsumerRun.Label(r.Consumer)} | {r.Stream.Events:N0} | {r.DrainTime.TotalSeconds:0.0} ({(r.SettleTail is { } tail ? tail.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "—")}) | {r.EventsPerSecond:N0} | {r.Calls:N0} | {ratio} | {Rate(r, ImCommand.AddTag)} / {Rate(r, ImCommand.RemoveTag)} / {Rate(r, ImCommand.RemoveAllTags)} | {limited} | {r.CpuSecondsPer100K:0.0} | {Mib(r.Process.PeakRssBytes)} | {r.PeakHeld:N0} ({Mib(r.RssAtPeakHeldBytes)}) | {state} |"));
+            Line(text, Invariant($"| {r.Stream.Name} | {ConsumerRun.Label(r.Consumer, r.Baseline)} | {r.Stream.Events:N0} | {r.DrainTime.TotalSeconds:0.0} ({(r.SettleTail is { } tail ? tail.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "—")}) | {r.EventsPerSecond:N0} | {r.Calls:N0} | {ratio} | {Rate(r, ImCommand.AddTag)} / {Rate(r, ImCommand.RemoveTag)} / {Rate(r, ImCommand.RemoveAllTags)} | {limited} | {r.CpuSecondsPer100K:0.0} | {Mib(r.Process.PeakRssBytes)} | {r.PeakHeld:N0} ({Mib(r.RssAtPeakHeldBytes)}) | {state} |"));
         }
 
         return text.ToString();

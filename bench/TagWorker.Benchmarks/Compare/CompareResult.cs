@@ -9,6 +9,9 @@ internal sealed record CompareResult
 
     public required ConsumerKind Consumer { get; init; }
 
+    /// <summary>Whether the consumer ran from the baseline build (<c>compare --baseline</c>) rather than this one.</summary>
+    public bool Baseline { get; init; }
+
     /// <summary>Whether every message was settled before the run's timeout.</summary>
     public required bool Drained { get; init; }
 

@@ -19,6 +19,7 @@ internal static class ConsumerRun
 {
     private static readonly ImCommand[] Endpoints = [ImCommand.RemoveAllTags, ImCommand.RemoveTag, ImCommand.AddTag];
 
+    /// <summary>Runs <paramref name="kind"/> on <paramref name="stream"/>; <paramref name="baseline"/>, when set, is another build's bench folder to start it from.</summary>
     public static async Task<CompareResult> RunAsync(
         CompareStream stream,
         ConsumerKind kind,
@@ -27,6 +28,7 @@ internal static class ConsumerRun
         IReadOnlyDictionary<string, string> environment,
         TimeSpan timeout,
         Action<string> log,
+        string? baseline,
         CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("tagworker-compare-").FullName;
@@ -36,10 +38,10 @@ internal static class ConsumerRun
             var secret = new Dictionary<string, string?>(settings) { ["ImApi:SecretKey"] = simulator.Options.SecretKey };
             var enqueueStarted = TimeProvider.System.GetTimestamp();
             await EnqueueAsync(stream, secret, cancellationToken).ConfigureAwait(false);
-            log(Invariant($"  {Label(kind)}: {stream.Events:N0} messages enqueued in {TimeProvider.System.GetElapsedTime(enqueueStarted).TotalSeconds:0.0} s; starting the consumer."));
+            log(Invariant($"  {Label(kind, baseline is not null)}: {stream.Events:N0} messages enqueued in {TimeProvider.System.GetElapsedTime(enqueueStarted).TotalSeconds:0.0} s; starting the consumer."));
             simulator.Reset();
             using var queue = new QueueInspector(secret);
-            return await MeasureAsync(stream, kind, simulator, settings, environment, queue, timeout, cancellationToken).ConfigureAwait(false);
+            return await MeasureAsync(stream, kind, simulator, settings, environment, queue, timeout, baseline, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -61,6 +63,9 @@ internal static class ConsumerRun
         ConsumerKind.Naive => "(c) naive",
         _ => "intake (no-op API)",
     };
+
+    /// <summary>The consumer's label, marked when it ran from the baseline build.</summary>
+    public static string Label(ConsumerKind kind, bool baseline) => baseline ? Label(kind) + ", baseline" : Label(kind);
 
     private static Dictionary<string, string?> Settings(string queuePath, ConsumerKind kind, RunningSimulator simulator, IReadOnlyDictionary<string, string?> workerSettings)
     {
@@ -113,15 +118,16 @@ internal static class ConsumerRun
         IReadOnlyDictionary<string, string> extraEnvironment,
         QueueInspector queue,
         TimeSpan timeout,
+        string? baseline,
         CancellationToken cancellationToken)
     {
         var arguments = settings.Select(static s => $"--{s.Key}={s.Value}").ToList();
         var environment = new Dictionary<string, string>(extraEnvironment) { ["ImApi__SecretKey"] = simulator.Options.SecretKey };
         await using var child = kind switch
         {
-            ConsumerKind.Shipped or ConsumerKind.WindowOfOne => ChildProcess.Start(Label(kind), "TagWorker.dll", arguments, environment),
-            ConsumerKind.Naive => ChildProcess.Start(Label(kind), "TagWorker.Benchmarks.dll", [ConsumerCommands.Naive, .. arguments], environment),
-            _ => ChildProcess.Start(Label(kind), "TagWorker.Benchmarks.dll", [ConsumerCommands.Intake, .. arguments], environment),
+            ConsumerKind.Shipped or ConsumerKind.WindowOfOne => ChildProcess.Start(Label(kind), "TagWorker.dll", arguments, environment, baseline),
+            ConsumerKind.Naive => ChildProcess.Start(Label(kind), "TagWorker.Benchmarks.dll", [ConsumerCommands.Naive, .. arguments], environment, baseline),
+            _ => ChildProcess.Start(Label(kind), "TagWorker.Benchmarks.dll", [ConsumerCommands.Intake, .. arguments], environment, baseline),
         };
 
         var clock = TimeProvider.System;
@@ -188,6 +194,7 @@ internal static class ConsumerRun
         {
             Stream = stream,
             Consumer = kind,
+            Baseline = baseline is not null,
             Drained = failure is null,
             DrainTime = drain,
             Wall = TimeSpan.FromSeconds(drainedAt),

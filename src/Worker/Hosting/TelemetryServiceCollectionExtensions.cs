@@ -15,7 +15,8 @@ namespace TagWorker.Hosting;
 /// <summary>
 /// Logs, metrics and traces: Serilog on the console (compact JSON in production), the <c>TagWorker</c> meter and
 /// activity source with the runtime's, the HTTP client's and the Azure SDK's, exported over OTLP when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, to the console with <c>Telemetry:ConsoleExporter=true</c>, and scraped at
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the worker's own spans only when a trace exporter is configured, or
+/// <c>Telemetry:WorkerSpans</c> says so), to the console with <c>Telemetry:ConsoleExporter=true</c>, and scraped at
 /// <c>Telemetry:Prometheus:Path</c> with <c>Telemetry:Prometheus:Enabled=true</c>.
 /// </summary>
 public static class TelemetryServiceCollectionExtensions
@@ -42,6 +43,7 @@ public static class TelemetryServiceCollectionExtensions
         var azureSdk = configuration.GetValue($"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.AzureSdkTracing)}", true);
         var prometheus = configuration.GetValue<bool>($"{TelemetryOptions.SectionName}:Prometheus:{nameof(PrometheusScrapeOptions.Enabled)}");
         var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var workerSpans = configuration.GetValue<bool?>($"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.WorkerSpans)}") ?? (otlp || consoleExporter);
         if (azureSdk)
         {
             AzureSdkTracing.Enable();
@@ -67,7 +69,12 @@ public static class TelemetryServiceCollectionExtensions
             })
             .WithTracing(tracing =>
             {
-                tracing.AddSource(TagWorkerActivitySource.Name);
+                // Without a listener the worker's source starts no spans at all (TagWorkerActivitySource returns null).
+                if (workerSpans)
+                {
+                    tracing.AddSource(TagWorkerActivitySource.Name);
+                }
+
                 if (azureSdk)
                 {
                     tracing.AddSource(AzureSdkTracing.SourceNames);

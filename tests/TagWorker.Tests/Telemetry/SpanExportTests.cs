@@ -19,8 +19,9 @@ public sealed class SpanExportTests
     public async Task ImCall_TheHttpSpanNestsUnderIt_AndTheUserSigIsNotExported()
     {
         var exported = new LockedCollection<Activity>();
+        // The in-memory exporter is not one the worker knows of from its settings: turn its spans on explicitly.
         await using var app = await LoopbackApp.StartAsync(
-            new Dictionary<string, string?>(),
+            new Dictionary<string, string?> { ["Telemetry:WorkerSpans"] = "true" },
             services => services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(exported)),
             web => web.MapPost("/v4/all_member_push/im_add_tag", () => Results.Text("""{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}""", "application/json")));
         var source = app.Services.GetRequiredService<TagWorkerActivitySource>();

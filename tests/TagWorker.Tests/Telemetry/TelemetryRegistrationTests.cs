@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
+using TagWorker.Settlement;
 using TagWorker.Telemetry;
 
 namespace TagWorker.Tests.Telemetry;
@@ -121,6 +122,33 @@ public sealed class TelemetryRegistrationTests
         var destination = MessagingDestination.FromConfiguration(configuration);
 
         Assert.Equal(new MessagingDestination("tagworker.local_queue", expected, null), destination);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    public void WorkerSpans_WithoutAConfiguredTraceExporter_AreOnlyRecordedWhenAskedFor(string? setting, bool recorded)
+    {
+        var exported = new LockedCollection<System.Diagnostics.Activity>();
+        var builder = TelemetryHost.Builder(new Dictionary<string, string?> { ["Telemetry:WorkerSpans"] = setting });
+        builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(exported));
+        using var host = builder.Build();
+        _ = host.Services.GetRequiredService<TracerProvider>();
+        var source = host.Services.GetRequiredService<TagWorkerActivitySource>();
+        var messageId = $"m-{Guid.NewGuid():N}";
+
+        source.StartMessage(messageId, diagnosticId: null).EndWithSettlement(SettlementOutcomes.Completed);
+
+        Assert.Equal(recorded, exported.Any(a => Equals(a.GetTagItem(MessagingAttributes.MessageId), messageId)));
+    }
+
+    [Fact]
+    public void WorkerSpans_NotABoolean_FailsAtRegistrationNamingTheKey()
+    {
+        var failure = Assert.Throws<InvalidOperationException>(() => TelemetryHost.Builder(new Dictionary<string, string?> { ["Telemetry:WorkerSpans"] = "sometimes" }));
+
+        Assert.Contains("Telemetry:WorkerSpans", failure.Message, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, object> Attributes(IHost host) =>
