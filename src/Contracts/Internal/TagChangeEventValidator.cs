@@ -9,6 +9,9 @@ namespace TagWorker.Contracts.Internal;
 /// </summary>
 internal static class TagChangeEventValidator
 {
+    /// <summary>Up to this many items, duplicates are found by a linear look instead of a set.</summary>
+    private const int LinearDuplicateCheckLimit = 8;
+
     /// <summary>The error for a <c>version</c> other than 1, given as the number was written.</summary>
     public static EventValidationError UnsupportedVersion(string version)
     {
@@ -81,13 +84,13 @@ internal static class TagChangeEventValidator
             WireNames.Users,
             new ItemRules("account", EventValidationCodes.EmptyAccount, EventValidationCodes.AccountTooLong, TagEventLimits.MaxAccountBytes),
             errors);
-        if (distinct.Count > TagEventLimits.MaxUsersPerEvent)
+        if (distinct.Length > TagEventLimits.MaxUsersPerEvent)
         {
             errors.Add(
                 EventValidationCodes.TooManyUsers,
                 WireNames.Users,
-                distinct.Count.ToString(CultureInfo.InvariantCulture),
-                $"{distinct.Count} distinct users, the limit is {TagEventLimits.MaxUsersPerEvent}");
+                distinct.Length.ToString(CultureInfo.InvariantCulture),
+                $"{distinct.Length} distinct users, the limit is {TagEventLimits.MaxUsersPerEvent}");
         }
 
         return distinct;
@@ -136,23 +139,29 @@ internal static class TagChangeEventValidator
             WireNames.Tags,
             new ItemRules("tag", EventValidationCodes.EmptyTag, EventValidationCodes.TagTooLong, TagEventLimits.MaxTagBytes),
             errors);
-        if (distinct.Count > TagEventLimits.MaxTagsPerEvent)
+        if (distinct.Length > TagEventLimits.MaxTagsPerEvent)
         {
             errors.Add(
                 EventValidationCodes.TooManyTags,
                 WireNames.Tags,
-                distinct.Count.ToString(CultureInfo.InvariantCulture),
-                $"{distinct.Count} distinct tags, the limit is {TagEventLimits.MaxTagsPerEvent}");
+                distinct.Length.ToString(CultureInfo.InvariantCulture),
+                $"{distinct.Length} distinct tags, the limit is {TagEventLimits.MaxTagsPerEvent}");
         }
 
         return distinct;
     }
 
-    private static List<string> ValidateItems(
+    /// <summary>
+    /// The distinct items in order of first appearance, as an array of exactly their number: a held message keeps
+    /// them for as long as it is in the pipeline's window, so no list object and no spare capacity.
+    /// </summary>
+    private static string[] ValidateItems(
         IReadOnlyList<string?> items, string array, ItemRules rules, ValidationErrorCollector errors)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var distinct = new List<string>(items.Count);
+        var distinct = new string[items.Count];
+        var count = 0;
+        // Most events carry a handful of items: a linear look is cheaper than a set for those.
+        var seen = items.Count > LinearDuplicateCheckLimit ? new HashSet<string>(StringComparer.Ordinal) : null;
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -167,13 +176,18 @@ internal static class TagChangeEventValidator
             }
 
             // Duplicates are folded, not errors; a bad value repeated is reported once, at its first index.
-            if (!seen.Add(item))
+            if (seen is null ? Array.IndexOf(distinct, item, 0, count) >= 0 : !seen.Add(item))
             {
                 continue;
             }
 
-            distinct.Add(item);
+            distinct[count++] = item;
             ValidateItem(item, WireNames.Item(array, i), rules, errors);
+        }
+
+        if (count < distinct.Length)
+        {
+            Array.Resize(ref distinct, count);
         }
 
         return distinct;

@@ -58,6 +58,19 @@ public class TagChangeEventParserTests
         Assert.Equal(["beta", "vip"], result.Event.Tags);
     }
 
+    [Theory]
+    [InlineData("""["u2","u1","u2","U1","u1"]""", 3)]
+    [InlineData("""["a","b","c","d","e","f","g","h","i","a","j"]""", 10)]
+    public void Parse_Accounts_AreAnArrayOfExactlyTheDistinctOnes(string users, int distinct)
+    {
+        // A held message keeps its accounts and tags for as long as it is in the window: no spare capacity.
+        var result = EventJson.Parse(EventJson.AddWith("users", users));
+
+        Assert.True(result.IsValid, result.Describe());
+        Assert.Equal(distinct, Assert.IsType<string[]>(result.Event.Users).Length);
+        Assert.Equal(result.Event.Tags.Count, Assert.IsType<string[]>(result.Event.Tags).Length);
+    }
+
     [Fact]
     public void Parse_HundredDistinctTagsWithDuplicates_IsValid()
     {
