@@ -152,7 +152,7 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
         var messages = new LocalQueueMessage[leased.Count];
         for (var i = 0; i < messages.Length; i++)
         {
-            messages[i] = new LocalQueueMessage(leased[i], _queue, _options.MaxDeliveryCount, OnSettled);
+            messages[i] = new LocalQueueMessage(leased[i], this, _options.MaxDeliveryCount);
             _handedOut[messages[i].SequenceNumber] = messages[i];
         }
 
@@ -204,7 +204,11 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
         }
     }
 
-    private void OnSettled(LocalQueueMessage message)
+    /// <summary>The queue the handed-out messages settle in.</summary>
+    internal LocalQueue Queue => _queue;
+
+    /// <summary>A handed-out message was settled (or its settle failed): it no longer holds a place.</summary>
+    internal void OnSettled(LocalQueueMessage message)
     {
         _handedOut.TryRemove(KeyValuePair.Create(message.SequenceNumber, message));
         Interlocked.Decrement(ref _unsettled);
