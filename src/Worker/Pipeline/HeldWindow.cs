@@ -12,6 +12,7 @@ internal sealed class HeldWindow(int maxMessages, long maxBytes)
     private int _messages;
     private int _parked;
     private long _bytes;
+    private long _parkedBytes;
 
     public int Messages => Volatile.Read(ref _messages);
 
@@ -36,7 +37,7 @@ internal sealed class HeldWindow(int maxMessages, long maxBytes)
             lock (_gate)
             {
                 // A message larger than the byte bound still goes in alone, or it could never be taken.
-                if (!IsFullLocked(bytes) || _messages == 0)
+                if (!IsFullLocked(bytes) || _messages == _parked)
                 {
                     _messages++;
                     _bytes += bytes;
@@ -52,30 +53,34 @@ internal sealed class HeldWindow(int maxMessages, long maxBytes)
     }
 
     /// <summary>
-    /// A held message was parked behind an older one of its user that is on its way back. Parked messages do not
-    /// count against the message bound (up to the same number again): a window full of messages waiting for a return
-    /// must still have room to receive that return, or both wait for each other.
+    /// A held message was parked behind an older one of its user that is on its way back. Parked messages do not count
+    /// against either bound: a window full of messages waiting for a return must still have room to receive that
+    /// return, or both wait for each other (with sessions nothing else would break the wait). What parked messages
+    /// hold is bounded in time instead: a return that does not come within the coordinator's park limit ends the
+    /// intake session, which gives them back.
     /// </summary>
-    public void Park()
-    {
-        lock (_gate)
-        {
-            _parked++;
-        }
-    }
-
-    /// <summary>A parked message went on (or back).</summary>
-    public void Unpark()
+    public void Park(long bytes)
     {
         TaskCompletionSource? room;
         lock (_gate)
         {
-            _parked--;
+            _parked++;
+            _parkedBytes += bytes;
             room = _room;
             _room = null;
         }
 
         room?.TrySetResult();
+    }
+
+    /// <summary>A parked message went on (or back).</summary>
+    public void Unpark(long bytes)
+    {
+        lock (_gate)
+        {
+            _parked--;
+            _parkedBytes -= bytes;
+        }
     }
 
     /// <summary>Counts a message in without waiting for room.</summary>
@@ -104,5 +109,5 @@ internal sealed class HeldWindow(int maxMessages, long maxBytes)
     }
 
     private bool IsFullLocked(long incoming) =>
-        _messages - _parked >= maxMessages || _messages >= 2L * maxMessages || _bytes + incoming > maxBytes;
+        _messages - _parked >= maxMessages || _bytes - _parkedBytes + incoming > maxBytes;
 }

@@ -298,7 +298,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                     Park(slot, message, now);
                     continue;
                 default:
-                    slot.Progress.Fold(message, message.Event, now);
+                    slot.Progress.Fold(message, message.Event, now, _planner.MaxTagsPerUser);
                     _packer.Touched(slot);
                     break;
             }
@@ -331,7 +331,11 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         }
 
         slot.Ledger.Parked[message.Sequence] = message;
-        _window.Park();
+        if (message.ParkedFor++ == 0)
+        {
+            _window.Park(message.Bytes);
+        }
+
         _parkedUsers.Add(slot);
         Log.ParkedBehindEarlier(_logger, message.Message.MessageId, message.Sequence, slot.Account);
     }
@@ -368,7 +372,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         {
             var message = ledger.Parked[sequence];
             ledger.Parked.Remove(sequence);
-            _window.Unpark();
+            UnparkInWindow(message);
             released = true;
             if (RedeliveryRules.Admit(ledger, sequence) == ArrivalAction.AlreadyApplied)
             {
@@ -376,7 +380,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 continue;
             }
 
-            slot.Progress.Fold(message, message.Event, now);
+            slot.Progress.Fold(message, message.Event, now, _planner.MaxTagsPerUser);
         }
 
         if (released)
@@ -391,6 +395,15 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         }
     }
 
+    /// <summary>The message is no longer parked for one of its users; the window counts it again once it is parked for none.</summary>
+    private void UnparkInWindow(TrackedMessage message)
+    {
+        if (--message.ParkedFor == 0)
+        {
+            _window.Unpark(message.Bytes);
+        }
+    }
+
     /// <summary>Gives every parked message back to the source (in sequence order, through settlement order).</summary>
     private void ReturnParked(string reason)
     {
@@ -398,7 +411,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
         {
             foreach (var message in slot.Ledger.Parked.Values.ToArray())
             {
-                _window.Unpark();
+                UnparkInWindow(message);
                 if (!message.Return && !message.Lost)
                 {
                     message.Return = true;
@@ -648,7 +661,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             return;
         }
 
-        _window.Unpark();
+        UnparkInWindow(message);
         if (slot.Ledger.Parked.Count == 0)
         {
             slot.Ledger.ParkedSince = 0;
@@ -796,6 +809,12 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 // Never settled: the lock is gone. Later messages of its users must not complete ahead of its return.
                 settlement = Task.FromResult(SettleResult.Failed);
                 message.Trace.Span.EndWithSettlement("lock_lost");
+                if (message.Message.SessionId is null)
+                {
+                    // Whichever way its loss was noticed (its lock-lost signal may arrive after this, and is then
+                    // ignored), the broker gives it back only when the lock expires: without sessions, fence.
+                    RequestFence();
+                }
             }
             else
             {

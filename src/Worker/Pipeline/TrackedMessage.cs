@@ -46,6 +46,9 @@ internal sealed class TrackedMessage(SourceMessage message, TagChangeEvent tagEv
 
     public bool Settled { get; set; }
 
+    /// <summary>For how many of its users the message is parked (the window counts it apart while any).</summary>
+    public int ParkedFor { get; set; }
+
     /// <summary>Its settlement once started (a later message of its users that came back may have to wait for it).</summary>
     public Task<SettleResult>? Settlement { get; set; }
 }

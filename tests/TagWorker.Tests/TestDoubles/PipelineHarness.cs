@@ -46,7 +46,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(logging => logging.AddProvider(Log));
+        services.AddLogging(logging => logging.AddProvider(Log).SetMinimumLevel(LogLevel.Debug));
         services.AddMetrics();
         services.AddSingleton(timeProvider ?? TimeProvider.System);
         services.AddOptions<ServiceBusSourceOptions>().BindConfiguration(ServiceBusSourceOptions.SectionName);

@@ -81,7 +81,19 @@ internal sealed class SimulatedBroker
             await FeedAsync(coordinator, deliveryBudget, wait);
             coordinator.RequestDrain(DrainMode.Finish);
             coordinator.IntakeStopped();
-            await loop.WaitAsync(wait);
+            try
+            {
+                await loop.WaitAsync(wait);
+            }
+            catch (TimeoutException)
+            {
+                _problems.Enqueue($"the drain did not finish; log: {string.Join(" | ", _harness.Log.Lines.TakeLast(40))}");
+                // Past the deadline, as the worker's service does: whatever is unresolved is abandoned, so the
+                // coordinator can be disposed and the failure reported instead of the test hanging.
+                coordinator.Abort();
+                return;
+            }
+
             lock (_gate)
             {
                 // The fence waited out the entity's lock duration: what the broker held locked is back.
@@ -168,11 +180,60 @@ internal sealed class SimulatedBroker
 
             if (delivery is null)
             {
-                await Task.WhenAny(changed, coordinator.WhenFenceRequested).WaitAsync(wait);
+                try
+                {
+                    await Task.WhenAny(changed, coordinator.WhenFenceRequested).WaitAsync(wait);
+                }
+                catch (TimeoutException)
+                {
+                    long[] held;
+                    lock (_gate)
+                    {
+                        held = [.. _held.Keys.Order()];
+                    }
+
+                    _problems.Enqueue($"the coordinator holds [{string.Join(',', held)}], nothing else can be delivered, and it neither settles them nor asks for a fence; history: {string.Join(" | ", History.TakeLast(30))}");
+                    return;
+                }
+
                 continue;
             }
 
-            await coordinator.AcceptAsync(delivery, _queue[(int)delivery.SequenceNumber].Event, default, CancellationToken.None).AsTask().WaitAsync(wait);
+            // As the worker's service does, a fence request ends intake: a hand-over waiting for room in the window is
+            // cancelled, and the delivery stays the broker's until its lock expires (the fence waits that out).
+            using var fenced = new CancellationTokenSource();
+            try
+            {
+                var accepting = coordinator.AcceptAsync(delivery, _queue[(int)delivery.SequenceNumber].Event, default, fenced.Token).AsTask();
+                if (await Task.WhenAny(accepting, coordinator.WhenFenceRequested).WaitAsync(wait) != accepting)
+                {
+                    await fenced.CancelAsync();
+                }
+
+                await accepting.WaitAsync(wait);
+            }
+            catch (OperationCanceledException) when (fenced.IsCancellationRequested)
+            {
+                lock (_gate)
+                {
+                    History.Enqueue($"not taken {delivery.MessageId} d{delivery.DeliveryCount}: intake fenced");
+                    _held.TryRemove(new KeyValuePair<long, RecordingSourceMessage>(delivery.SequenceNumber, delivery));
+                    _locked.Add(delivery.SequenceNumber);
+                }
+
+                return;
+            }
+            catch (TimeoutException)
+            {
+                long[] held;
+                lock (_gate)
+                {
+                    held = [.. _held.Keys.Order()];
+                }
+
+                _problems.Enqueue($"{delivery.MessageId} was not taken (the window stays full); the coordinator holds [{string.Join(',', held)}]; history: {string.Join(" | ", History.TakeLast(30))}; log: {string.Join(" | ", _harness.Log.Lines.TakeLast(30))}");
+                return;
+            }
         }
     }
 
@@ -291,6 +352,7 @@ internal sealed class SimulatedBroker
         // message until the lock expires.
         _held.TryRemove(new KeyValuePair<long, RecordingSourceMessage>(message.SequenceNumber, message));
         _locked.Add(message.SequenceNumber);
+        History.Enqueue($"lock lost {message.MessageId} d{message.DeliveryCount}");
         message.LoseLock();
         Signal();
     }
