@@ -61,6 +61,38 @@ public sealed class AdaptivePacerTests
     }
 
     [Fact]
+    public async Task WaitAsync_ADepartureLeftLate_TheNextOnesPayTheDelayBackNeverCloserThanThreeQuartersOfAnInterval()
+    {
+        var time = new SteppingTimeProvider();
+        using var pacer = Create(time, ceiling: 10); // 100 ms apart
+
+        var calls = Enumerable.Range(0, 5).Select(_ => pacer.WaitAsync(Ct).AsTask()).ToArray();
+        await time.AdvancePastNextTimerAsync(TimeSpan.FromMilliseconds(60)); // the second leaves at 160 ms
+        for (var i = 2; i < calls.Length; i++)
+        {
+            await time.AdvanceToNextTimerAsync();
+        }
+
+        var departures = await DeparturesAsync(calls);
+        // Slots at 200, 300, 400: the 60 ms are paid back 25 ms a call, and the schedule holds from 400 on.
+        Assert.Equal([0, 160, 235, 310, 400], departures.Select(d => time.MillisecondsBetween(departures[0], d)));
+    }
+
+    [Fact]
+    public async Task WaitAsync_ADepartureLeftLaterThanTenIntervals_TheScheduleStartsAgainFromIt()
+    {
+        var time = new SteppingTimeProvider();
+        using var pacer = Create(time, ceiling: 10);
+
+        var calls = Enumerable.Range(0, 3).Select(_ => pacer.WaitAsync(Ct).AsTask()).ToArray();
+        await time.AdvancePastNextTimerAsync(TimeSpan.FromMilliseconds(1_500)); // the second leaves at 1,600 ms
+        await time.AdvanceToNextTimerAsync();
+
+        var departures = await DeparturesAsync(calls);
+        Assert.Equal([0, 1_600, 1_700], departures.Select(d => time.MillisecondsBetween(departures[0], d)));
+    }
+
+    [Fact]
     public async Task WaitAsync_Idle_NextCallLeavesAtOnceAndTheOneAfterAWholeIntervalLater()
     {
         var time = new SteppingTimeProvider();
@@ -135,10 +167,10 @@ public sealed class AdaptivePacerTests
         pacer.OnFrequencyLimited(sent[^1]);
         var cut = pacer.CurrentRate;
 
-        time.Advance(AdaptiveRate.PlateauAt);
+        time.Advance(AdaptiveRate.QuickPlateauAt); // an isolated refusal at the ceiling
         pacer.OnSuccess(sent[^1]);
         var onPlateau = pacer.CurrentRate;
-        time.Advance(AdaptiveRate.PlateauAt * 2);
+        time.Advance(AdaptiveRate.QuickPlateauAt * 2);
         pacer.OnSuccess(sent[^1]);
 
         Assert.True(cut < 10);
