@@ -159,6 +159,12 @@ internal sealed partial class AdaptivePacer : IDisposable
         }
 
         Log.PaceCut(_logger, _segment, before, after);
+        if (_shared is not null)
+        {
+            // The other processes draw from the same budget and meet the same full window: hold them back too. Not
+            // awaited (the answer's handler must not wait for Redis); bounded by RateLimit:Redis:OperationTimeout.
+            _ = _shared.HoldAsync(_command, CancellationToken.None).AsTask();
+        }
     }
 
     /// <summary>A success: regrow the pace.</summary>

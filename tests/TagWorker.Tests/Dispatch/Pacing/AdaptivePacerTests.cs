@@ -251,6 +251,21 @@ public sealed class AdaptivePacerTests
         Assert.True(onShare.DepartedAt < back.DepartedAt);
     }
 
+    [Fact]
+    public async Task SharedBudget_FrequencyLimited_HoldsTheSharedBudgetOncePerCut()
+    {
+        var time = new SteppingTimeProvider();
+        var shared = new ScriptedSharedBudget();
+        using var pacer = Create(time, ceiling: 10, shared);
+        var call = await pacer.WaitAsync(Ct);
+        time.Advance(TimeSpan.FromMilliseconds(20));
+
+        pacer.OnFrequencyLimited(call);
+        pacer.OnFrequencyLimited(call); // sent before the cut: the same event
+
+        Assert.Equal(1, shared.Holds);
+    }
+
     private static AdaptivePacer Create(TimeProvider time, double ceiling, ISharedRateBudget? shared = null, double? shareCeiling = null) =>
         new(ImCommand.AddTag, ceiling, time, NullLogger.Instance, shared, shareCeiling);
 
@@ -280,6 +295,14 @@ public sealed class AdaptivePacerTests
         {
             Takes++;
             return ValueTask.FromResult(_answers.TryDequeue(out var answer) ? answer : SharedTake.Taken);
+        }
+
+        public int Holds { get; private set; }
+
+        public ValueTask HoldAsync(ImCommand command, CancellationToken cancellationToken)
+        {
+            Holds++;
+            return ValueTask.CompletedTask;
         }
     }
 }
