@@ -44,6 +44,10 @@ internal sealed partial class AdaptivePacer : IDisposable
     // 5-call debt is paid back over 20 calls, and calls stay 7.7 ms apart at 98/s.
     private const double MinSpacing = 0.75;
 
+    // How long, in intervals of the cut pace, no call leaves after a frequency-limit answer: five calls' worth, the
+    // 5% a shallow cut takes off (the shared budget holds every process back as long: RedisSharedRateBudget).
+    private const double HoldIntervals = 5;
+
     private readonly ImCommand _command;
     private readonly string _segment;
     private readonly TimeProvider _time;
@@ -156,6 +160,10 @@ internal sealed partial class AdaptivePacer : IDisposable
             before = _rate.Current;
             _rate.Cut(now, _window.CountInWindow(now));
             after = _rate.Current;
+            // And a pause, whatever this window holds: the API's window is over its limit by the calls that arrived
+            // closer together than they left (a stall), which this window does not see. Without it a refusal after a
+            // stall was often followed by a second one at once, and the pace halved for two seconds.
+            _next = Math.Max(_next, now + (long)(HoldIntervals * _second / after));
         }
 
         Log.PaceCut(_logger, _segment, before, after);

@@ -111,7 +111,7 @@ public sealed class AdaptivePacerTests
     }
 
     [Fact]
-    public async Task OnFrequencyLimited_WindowHoldsMoreThanTheCutPace_NextCallWaitsUntilItDrains()
+    public async Task OnFrequencyLimited_NoCallLeavesForFiveIntervalsOfTheCutPace()
     {
         var time = new SteppingTimeProvider();
         using var pacer = Create(time, ceiling: 10);
@@ -124,7 +124,8 @@ public sealed class AdaptivePacerTests
         var departure = (await next.WaitAsync(Patience, Ct)).DepartedAt;
 
         Assert.Equal(9.5, pacer.CurrentRate, precision: 6);
-        Assert.Equal(1_100, time.MillisecondsBetween(sent[0].DepartedAt, departure)); // the 9th latest (100 ms) left the window
+        // 950 ms + 5 × 105.3 ms, later than the window alone would ask (the 9th latest, 100 ms, leaves it at 1,100).
+        Assert.Equal(1_477, time.MillisecondsBetween(sent[0].DepartedAt, departure));
     }
 
     [Fact]
@@ -154,8 +155,8 @@ public sealed class AdaptivePacerTests
         await time.AdvanceToNextTimerAsync();
         pacer.OnFrequencyLimited(await after.WaitAsync(Patience, Ct));
 
-        // Half of what was reached: 9 calls in the second before it (the cut window's cap).
-        Assert.Equal(9 * AdaptiveRate.DeepCut, pacer.CurrentRate, precision: 6);
+        // Half of what was reached: 6 calls in the second before it (the hold kept the next one back until 1,477 ms).
+        Assert.Equal(6 * AdaptiveRate.DeepCut, pacer.CurrentRate, precision: 6);
     }
 
     [Fact]
