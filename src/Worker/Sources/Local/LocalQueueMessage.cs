@@ -16,7 +16,7 @@ public sealed class LocalQueueMessage : SourceMessage
     private readonly HandedOutBatch _batch;
     private readonly string? _messageIdText;
     private readonly string? _lastError;
-    private readonly ReadOnlyMemory<byte> _body;
+    private ReadOnlyMemory<byte> _body;
     private readonly Guid _messageIdGuid;
     private readonly long _sequenceNumber;
     private readonly long _enqueuedAtMilliseconds;
@@ -44,6 +44,9 @@ public sealed class LocalQueueMessage : SourceMessage
     public override string MessageId => _messageIdText ?? _messageIdGuid.ToString("N");
 
     public override ReadOnlyMemory<byte> Body => _body;
+
+    /// <summary>Drops the body (~150 bytes an event, held for as long as the message is): the queue keeps it stored, and a dead letter copies it from there.</summary>
+    public override void ReleaseBody() => _body = ReadOnlyMemory<byte>.Empty;
 
     public override int DeliveryCount => _deliveryCount;
 
