@@ -315,7 +315,9 @@ internal sealed class LocalQueueStore : IDisposable
             return;
         }
 
-        completes.Sort(static (a, b) => a.SequenceNumber.CompareTo(b.SequenceNumber));
+        // By sequence number, and the one given first before a second settlement of the same message, which then
+        // finds it gone (lock lost), as it would one statement after the other.
+        completes.Sort(static (a, b) => a.SequenceNumber != b.SequenceNumber ? a.SequenceNumber.CompareTo(b.SequenceNumber) : a.Index.CompareTo(b.Index));
         var json = new StringBuilder((completes.Count * 56) + 2).Append('[');
         Span<byte> token = stackalloc byte[16];
         Span<char> hex = stackalloc char[32];
@@ -336,7 +338,13 @@ internal sealed class LocalQueueStore : IDisposable
         using var reader = statements.CompleteMany.Bind(transaction, json.Append(']').ToString()).ExecuteReader();
         while (reader.Read())
         {
-            var found = Array.BinarySearch(sequenceNumbers, reader.GetInt64(0));
+            var sequenceNumber = reader.GetInt64(0);
+            var found = Array.BinarySearch(sequenceNumbers, sequenceNumber);
+            while (found > 0 && sequenceNumbers[found - 1] == sequenceNumber)
+            {
+                found--;
+            }
+
             if (found >= 0)
             {
                 results[completes[found].Index] = true;
