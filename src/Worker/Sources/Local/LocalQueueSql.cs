@@ -89,17 +89,7 @@ internal static class LocalQueueSql
         FROM messages WHERE seq = $seq
         """;
 
-    // A group commit's completes as one statement: $completes is a JSON array of [seq, "lock token as hex"], in
-    // sequence order. The join looks each row up by its key (CROSS JOIN keeps json_each the outer loop, so it is
-    // never a scan of the table) and keeps those the token still holds; RETURNING names them, and the others lost
-    // their lease. One statement instead of one per message: the bind, step and reset of each one cost the I/O
-    // thread more than the row's delete.
-    public const string CompleteMany = """
-        DELETE FROM messages WHERE seq IN (
-            SELECT m.seq FROM json_each($completes) AS c CROSS JOIN messages AS m
-            ON m.seq = c.value ->> 0 AND m.lock_token = unhex(c.value ->> 1))
-        RETURNING seq
-        """;
+    public const string Complete = "DELETE FROM messages WHERE seq = $seq AND lock_token = $lock_token";
 
     // An abandon without an error keeps the one recorded before: the last error the message met stays known.
     public const string Abandon = """

@@ -15,7 +15,7 @@ internal sealed class LocalQueueStatements : IDisposable
         LeaseRange = new(connection, LocalQueueSql.LeaseRange, ("$first", Integer), ("$last", Integer));
         DeadLetterExhausted = new(connection, LocalQueueSql.DeadLetterExhausted,
             ("$seq", Integer), ("$reason", Text), ("$description", Text), ("$now", Integer));
-        CompleteMany = new(connection, LocalQueueSql.CompleteMany, ("$completes", Text));
+        Complete = new(connection, LocalQueueSql.Complete, ("$seq", Integer), ("$lock_token", Blob));
         Abandon = new(connection, LocalQueueSql.Abandon, ("$seq", Integer), ("$lock_token", Blob), ("$last_error", Text));
         DeadLetterOne = new(connection, LocalQueueSql.DeadLetterOne,
             ("$seq", Integer), ("$lock_token", Blob), ("$reason", Text), ("$description", Text), ("$now", Integer), ("$failed_users", Text));
@@ -38,7 +38,7 @@ internal sealed class LocalQueueStatements : IDisposable
 
     public SqlStatement DeadLetterExhausted { get; }
 
-    public SqlStatement CompleteMany { get; }
+    public SqlStatement Complete { get; }
 
     public SqlStatement Abandon { get; }
 
@@ -66,7 +66,7 @@ internal sealed class LocalQueueStatements : IDisposable
     {
         foreach (var statement in new[]
         {
-            Insert, SelectAvailable, LeaseRange, DeadLetterExhausted, CompleteMany, Abandon, DeadLetterOne, DeleteOne,
+            Insert, SelectAvailable, LeaseRange, DeadLetterExhausted, Complete, Abandon, DeadLetterOne, DeleteOne,
             ReclaimAll, ReclaimAllExcept, RecordOwner, ReadOwner, Counts, ReadDeadLetters, ReadDeadLetter, RemoveDeadLetter,
         })
         {

@@ -197,13 +197,9 @@ internal sealed class LocalQueueStore : IDisposable
             written = _database.Write(durable: false, (transaction, now) =>
             {
                 var results = new bool[batch.Count];
-                CompleteAll(statements, transaction, batch, results);
                 for (var i = 0; i < results.Length; i++)
                 {
-                    if (batch[i].Kind != SettlementKind.Complete)
-                    {
-                        results[i] = Apply(statements, transaction, now, batch[i]);
-                    }
+                    results[i] = Apply(statements, transaction, now, batch[i]);
                 }
 
                 return results;
@@ -297,67 +293,14 @@ internal sealed class LocalQueueStore : IDisposable
         }
     }
 
-    // Every complete of the batch in one statement (LocalQueueSql.CompleteMany), in sequence order so that the
-    // deletes walk the table's pages in order; marks in results those the lease still held.
-    private static void CompleteAll(LocalQueueStatements statements, SqliteTransaction transaction, List<PendingSettlement> batch, bool[] results)
-    {
-        var completes = new List<(long SequenceNumber, int Index)>(batch.Count);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (batch[i].Kind == SettlementKind.Complete)
-            {
-                completes.Add((batch[i].SequenceNumber, i));
-            }
-        }
-
-        if (completes.Count == 0)
-        {
-            return;
-        }
-
-        // By sequence number, and the one given first before a second settlement of the same message, which then
-        // finds it gone (lock lost), as it would one statement after the other.
-        completes.Sort(static (a, b) => a.SequenceNumber != b.SequenceNumber ? a.SequenceNumber.CompareTo(b.SequenceNumber) : a.Index.CompareTo(b.Index));
-        var json = new StringBuilder((completes.Count * 56) + 2).Append('[');
-        Span<byte> token = stackalloc byte[16];
-        Span<char> hex = stackalloc char[32];
-        foreach (var (sequenceNumber, index) in completes)
-        {
-            // The token's bytes as Microsoft.Data.Sqlite stores a Guid in a blob (Guid.ToByteArray order).
-            batch[index].LockToken.TryWriteBytes(token);
-            Convert.TryToHexString(token, hex, out _);
-            json.Append(json.Length > 1 ? ",[" : "[").Append(sequenceNumber.ToString(CultureInfo.InvariantCulture)).Append(",\"").Append(hex).Append("\"]");
-        }
-
-        var sequenceNumbers = new long[completes.Count];
-        for (var i = 0; i < sequenceNumbers.Length; i++)
-        {
-            sequenceNumbers[i] = completes[i].SequenceNumber;
-        }
-
-        using var reader = statements.CompleteMany.Bind(transaction, json.Append(']').ToString()).ExecuteReader();
-        while (reader.Read())
-        {
-            var sequenceNumber = reader.GetInt64(0);
-            var found = Array.BinarySearch(sequenceNumbers, sequenceNumber);
-            while (found > 0 && sequenceNumbers[found - 1] == sequenceNumber)
-            {
-                found--;
-            }
-
-            if (found >= 0)
-            {
-                results[completes[found].Index] = true;
-            }
-        }
-    }
-
     private static bool Apply(LocalQueueStatements statements, SqliteTransaction transaction, long now, PendingSettlement settlement)
     {
         var seq = settlement.SequenceNumber;
         var token = settlement.LockToken;
         switch (settlement.Kind)
         {
+            case SettlementKind.Complete:
+                return statements.Complete.Bind(transaction, seq, token).ExecuteNonQuery() == 1;
             case SettlementKind.Abandon:
                 return statements.Abandon.Bind(transaction, seq, token, settlement.Text).ExecuteNonQuery() == 1;
             case SettlementKind.DeadLetter:
