@@ -15,6 +15,7 @@ root.Subcommands.Add(QueueCommand.Create());
 root.Subcommands.Add(CrashCommand.CreateCrash());
 root.Subcommands.Add(CrashCommand.CreateStorm());
 root.Subcommands.Add(SharedBudgetCommand.Create());
+root.Subcommands.Add(PacerCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(ConsumerCommands.CreateNaive());
 root.Subcommands.Add(ConsumerCommands.CreateIntake());

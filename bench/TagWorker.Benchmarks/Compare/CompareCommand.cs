@@ -27,11 +27,11 @@ internal static class CompareCommand
         streams.AcceptOnlyFromAmong(CompareStreams.All);
         var consumers = new Option<string[]>("--consumers")
         {
-            Description = "Consumers to run: shipped (a), window1 (b), naive (c).",
+            Description = "Consumers to run: shipped (a), window1 (b), naive (c); none for only the intake run.",
             DefaultValueFactory = _ => ["shipped", "window1", "naive"],
             AllowMultipleArgumentsPerToken = true,
         };
-        consumers.AcceptOnlyFromAmong("shipped", "window1", "naive");
+        consumers.AcceptOnlyFromAmong("shipped", "window1", "naive", "none");
         var intakeScale = new Option<double>("--intake-scale")
         {
             Description = "Also measure intake with the API out of the way, on the repeat stream at this scale (0: skip).",
@@ -81,7 +81,7 @@ internal static class CompareCommand
                 consumerEnvironment[pair[..equals]] = pair[(equals + 1)..];
             }
 
-            var kinds = parse.GetValue(consumers)!.Select(static c => c switch
+            var kinds = parse.GetValue(consumers)!.Where(static c => c != "none").Select(static c => c switch
             {
                 "shipped" => ConsumerKind.Shipped,
                 "window1" => ConsumerKind.WindowOfOne,
@@ -121,7 +121,7 @@ internal static class CompareCommand
         output.WriteLine($"Simulator at {simulator.BaseAddress}: 100 calls/s per endpoint, latency 20 ± 10 ms, no faults.");
 
         var results = new List<CompareResult>();
-        foreach (var name in streamNames)
+        foreach (var name in kinds.Length == 0 ? [] : streamNames)
         {
             var stream = CompareStreams.Create(name, scale, seed);
             output.WriteLine(Invariant($"Stream {name}: {stream.Description}; folded minimum {stream.Minimum.Total:N0} calls."));

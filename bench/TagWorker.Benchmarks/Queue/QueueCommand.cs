@@ -29,9 +29,10 @@ internal static class QueueCommand
         var maxHeld = new Option<int>("--max-held") { Description = "LocalQueue:MaxConcurrentMessages.", DefaultValueFactory = _ => new LocalQueueOptions().MaxConcurrentMessages };
         var batch = new Option<int>("--receive-batch") { Description = "LocalQueue:ReceiveBatchSize.", DefaultValueFactory = _ => new LocalQueueOptions().ReceiveBatchSize };
         var runs = new Option<int>("--runs") { Description = "How many times to run, each on a fresh file.", DefaultValueFactory = _ => 1 };
+        var shuffle = new Option<bool>("--shuffle") { Description = "Burst mode: complete each burst in a random order (seeded), as the pipeline settles users spread over the backlog, instead of in receive order." };
         var command = new Command("queue", "The local queue's receive+complete throughput (no pipeline, no API); prints events/s, CPU and thread-pool figures.")
         {
-            events, mode, burst, maxHeld, batch, runs,
+            events, mode, burst, maxHeld, batch, runs, shuffle,
         };
         foreach (var option in new[] { events, burst, maxHeld, batch, runs })
         {
@@ -46,14 +47,14 @@ internal static class QueueCommand
 
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(events), parse.GetValue(mode) == "burst", parse.GetValue(burst), parse.GetValue(maxHeld),
-            parse.GetValue(batch), parse.GetValue(runs), cancellationToken));
+            parse.GetValue(batch), parse.GetValue(runs), parse.GetValue(shuffle), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int events, bool burstMode, int burst, int maxHeld, int receiveBatch, int runs, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int events, bool burstMode, int burst, int maxHeld, int receiveBatch, int runs, bool shuffle, CancellationToken cancellationToken)
     {
         ThreadPool.GetMinThreads(out var minWorkers, out _);
-        Console.WriteLine(Invariant($"TagWorker queue: {events:N0} events, mode {(burstMode ? $"burst of {Math.Min(burst, maxHeld):N0}" : "stream")}, MaxConcurrentMessages {maxHeld:N0}, ReceiveBatchSize {receiveBatch:N0}; {(GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.ProcessorCount} cores, pool-thread minimum {minWorkers}, .NET {Environment.Version}"));
+        Console.WriteLine(Invariant($"TagWorker queue: {events:N0} events, mode {(burstMode ? $"burst of {Math.Min(burst, maxHeld):N0}{(shuffle ? " in random order" : "")}" : "stream")}, MaxConcurrentMessages {maxHeld:N0}, ReceiveBatchSize {receiveBatch:N0}; {(GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.ProcessorCount} cores, pool-thread minimum {minWorkers}, .NET {Environment.Version}"));
         var bodies = Bodies(events);
         Console.WriteLine(Invariant($"  bodies: {bodies.Average(b => b.Length):0} bytes on average"));
         var exitCode = 0;
@@ -62,7 +63,7 @@ internal static class QueueCommand
             var directory = Path.Combine(Path.GetTempPath(), "tagworker-bench-queue", Guid.NewGuid().ToString("N"));
             try
             {
-                exitCode |= await RunOnceAsync(run, Path.Combine(directory, "queue.db"), bodies, burstMode ? Math.Min(burst, maxHeld) : 0, maxHeld, receiveBatch, cancellationToken).ConfigureAwait(false);
+                exitCode |= await RunOnceAsync(run, Path.Combine(directory, "queue.db"), bodies, burstMode ? Math.Min(burst, maxHeld) : 0, maxHeld, receiveBatch, shuffle, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -74,7 +75,7 @@ internal static class QueueCommand
     }
 
     private static async Task<int> RunOnceAsync(
-        int run, string path, List<ReadOnlyMemory<byte>> bodies, int burst, int maxHeld, int receiveBatch, CancellationToken cancellationToken)
+        int run, string path, List<ReadOnlyMemory<byte>> bodies, int burst, int maxHeld, int receiveBatch, bool shuffle, CancellationToken cancellationToken)
     {
         var options = Options.Create(new LocalQueueOptions { Path = path, MaxConcurrentMessages = maxHeld, ReceiveBatchSize = receiveBatch, PollInterval = TimeSpan.FromMilliseconds(1) });
         using var queue = new LocalQueue(options, TimeProvider.System, NullLogger<LocalQueue>.Instance);
@@ -86,7 +87,7 @@ internal static class QueueCommand
 
         var enqueueSeconds = Stopwatch.GetElapsedTime(enqueueStarted).TotalSeconds;
         await using var source = new LocalQueueSource(queue, options, TimeProvider.System, NullLogger<LocalQueueSource>.Instance);
-        var consumer = new CompletingConsumer(bodies.Count, burst);
+        var consumer = new CompletingConsumer(bodies.Count, burst, shuffle ? new Random(run) : null);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
@@ -157,7 +158,7 @@ internal static class QueueCommand
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Completes what the source hands out, at once (stream) or in bursts of held messages.</summary>
-    private sealed class CompletingConsumer(int total, int burst)
+    private sealed class CompletingConsumer(int total, int burst, Random? shuffle)
     {
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly List<SourceMessage> _held = new(burst);
@@ -181,6 +182,7 @@ internal static class QueueCommand
             {
                 var held = _held.ToArray();
                 _held.Clear();
+                shuffle?.Shuffle(held);
 
                 // All at once and concurrently, from the pool, as the pipeline's settler does for a resolved fold.
                 _ = Task.Run(() => Parallel.ForEach(held, m => _ = CompleteAsync(m)), CancellationToken.None);

@@ -1,17 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using TagWorker.Contracts;
-using TagWorker.Hosting;
 using TagWorker.ImApi;
 using TagWorker.ImSimulator;
-using TagWorker.Sources;
 
 namespace TagWorker.Benchmarks.SharedBudget;
 
 /// <summary>
 /// The <c>shared-budget</c> verb: N real worker processes (the built <c>TagWorker.dll</c>), each on its own local queue
-/// full of distinct-user adds, against one in-process simulator at 100 calls/s per endpoint with latency; with
+/// kept a few seconds of budget ahead of it with distinct-user adds (<see cref="QueueFeeder"/>), against one in-process simulator at 100 calls/s per endpoint with latency; with
 /// <c>--mode redis</c> they share one budget in a <c>redis-server</c> this verb starts. Optionally squeezes the
 /// simulator's limit for a while (<c>PUT /_sim/limits</c>'s in-process twin) and stops and restarts Redis. Prints
 /// a per-second timeline of <c>im_add_tag</c> as the simulator counted it and a summary per phase.
@@ -21,6 +17,10 @@ internal static class SharedBudgetCommand
 {
     private const double VendorLimit = 100;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
+
+    // Unsettled messages (of 100 users, one call each) kept in each worker's queue: three seconds of the whole limit,
+    // so that even a worker given all of the shared budget never runs dry between two top-ups a second apart.
+    private const int BacklogMessages = (int)(VendorLimit * 3);
 
     public static Command Create()
     {
@@ -76,9 +76,8 @@ internal static class SharedBudgetCommand
         await using var redis = plan.Redis ? await RedisServer.StartAsync(cancellationToken).ConfigureAwait(false) : null;
         output.WriteLine(Invariant($"shared-budget: {plan.Workers} {(plan.InProcessDispatch ? "in-process dispatch driver(s)" : "worker process(es)")}, mode {(plan.Redis ? "redis" : "local")}, simulator {simulator.BaseAddress} at {VendorLimit} calls/s per endpoint, latency {plan.Latency.TotalMilliseconds} ± {plan.Jitter.TotalMilliseconds} ms, {plan.Duration} s; {Environment.ProcessorCount} cores; extra settings: {string.Join(' ', plan.ExtraSettings)}"));
 
-        // Enough distinct-user adds that no worker runs dry: the whole budget for the whole run, with a margin.
-        var usersPerWorker = (int)Math.Ceiling(VendorLimit * plan.Duration * 100 * 1.5 / plan.Workers);
         var processes = new List<WorkerProcess>();
+        var feeders = new List<QueueFeeder>();
         var dispatchDrivers = new List<DispatchDriver>();
         try
         {
@@ -91,11 +90,17 @@ internal static class SharedBudgetCommand
                     continue;
                 }
 
-                await EnqueueAsync(settings, worker, usersPerWorker, cancellationToken).ConfigureAwait(false);
+                var feeder = new QueueFeeder(settings, worker);
+                feeders.Add(feeder);
+                await feeder.TopUpAsync(BacklogMessages, cancellationToken).ConfigureAwait(false);
                 processes.Add(WorkerProcess.Start(settings, Path.Combine(directory, $"worker-{worker}.log")));
             }
 
+            using var stopFeeding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var feeding = FeedAsync(feeders, stopFeeding.Token);
             var seconds = await MeasureAsync(plan, simulator, redis, output, cancellationToken).ConfigureAwait(false);
+            await stopFeeding.CancelAsync().ConfigureAwait(false);
+            await feeding.ConfigureAwait(false);
             Summarise(plan, seconds, processes, output);
         }
         finally
@@ -108,6 +113,11 @@ internal static class SharedBudgetCommand
             foreach (var driver in dispatchDrivers)
             {
                 await driver.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var feeder in feeders)
+            {
+                feeder.Dispose();
             }
 
             output.WriteLine($"worker logs kept in {directory}");
@@ -151,21 +161,28 @@ internal static class SharedBudgetCommand
         return settings;
     }
 
-    private static async Task EnqueueAsync(Dictionary<string, string> settings, int worker, int users, CancellationToken cancellationToken)
+    /// <summary>
+    /// Tops every queue up ten times a second, so that a worker takes in a few messages at a time as from a live
+    /// source: topped up once a second, each worker took in a second's worth at once and its pacer stalled for
+    /// 25–60 ms (garbage collection and CPU of the intake burst) at the same moment every second.
+    /// </summary>
+    private static async Task FeedAsync(List<QueueFeeder> feeders, CancellationToken cancellationToken)
     {
-        var builder = TagWorkerHost.CreateBuilder([], settings.ToDictionary(static s => s.Key, static s => (string?)s.Value));
-        builder.AddTagWorker();
-        using var host = builder.Build();
-        var writer = host.Services.GetRequiredService<ITagEventWriter>();
-        var bodies = new List<ReadOnlyMemory<byte>>();
-        var at = new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
-        for (var first = 0; first < users; first += 100)
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        try
         {
-            var accounts = Enumerable.Range(first, Math.Min(100, users - first)).Select(i => Invariant($"w{worker}u{i:D7}")).ToArray();
-            bodies.Add(TagChangeEventSerializer.SerializeToUtf8Bytes(TagChangeEvents.Add(Invariant($"w{worker}e{first:D7}"), at, accounts, ["t"])));
+            while (await tick.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var feeder in feeders)
+                {
+                    await feeder.TopUpAsync(BacklogMessages, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
-
-        await writer.EnqueueAsync(bodies, cancellationToken).ConfigureAwait(false);
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The run is over.
+        }
     }
 
     private static async Task<List<Second>> MeasureAsync(Plan plan, RunningSimulator simulator, RedisServer? redis, TextWriter output, CancellationToken cancellationToken)

@@ -31,9 +31,9 @@ internal static class TagChangeEventValidator
             return;
         }
 
-        var shown = DisplayValue.Of(eventId);
         if (eventId.Length > TagEventLimits.MaxEventIdLength)
         {
+            var shown = DisplayValue.Of(eventId);
             errors.Add(
                 EventValidationCodes.EventIdTooLong,
                 WireNames.EventId,
@@ -41,7 +41,7 @@ internal static class TagChangeEventValidator
                 $"eventId '{shown}' is {eventId.Length} characters, the limit is {TagEventLimits.MaxEventIdLength}");
         }
 
-        ValidateCharacters(eventId, "eventId", WireNames.EventId, shown, errors);
+        ValidateCharacters(eventId, "eventId", WireNames.EventId, errors);
     }
 
     /// <summary>
@@ -56,9 +56,9 @@ internal static class TagChangeEventValidator
             return null;
         }
 
-        var shown = DisplayValue.Of(replayOf);
         if (replayOf.Length > TagEventLimits.MaxEventIdLength)
         {
+            var shown = DisplayValue.Of(replayOf);
             errors.Add(
                 EventValidationCodes.ReplayOfTooLong,
                 WireNames.ReplayOf,
@@ -66,7 +66,7 @@ internal static class TagChangeEventValidator
                 $"replayOf '{shown}' is {replayOf.Length} characters, the limit is {TagEventLimits.MaxEventIdLength}");
         }
 
-        ValidateCharacters(replayOf, "replayOf", WireNames.ReplayOf, shown, errors);
+        ValidateCharacters(replayOf, "replayOf", WireNames.ReplayOf, errors);
         return replayOf;
     }
 
@@ -182,7 +182,7 @@ internal static class TagChangeEventValidator
             }
 
             distinct[count++] = item;
-            ValidateItem(item, WireNames.Item(array, i), rules, errors);
+            ValidateItem(item, array, i, rules, errors);
         }
 
         if (count < distinct.Length)
@@ -193,34 +193,58 @@ internal static class TagChangeEventValidator
         return distinct;
     }
 
-    private static void ValidateItem(string item, string field, ItemRules rules, ValidationErrorCollector errors)
+    // The field's path and the value as shown are built only for an error: a valid event (nearly all of them) costs
+    // no string beyond its own.
+    private static void ValidateItem(string item, string array, int index, ItemRules rules, ValidationErrorCollector errors)
     {
         if (item.Length == 0)
         {
-            errors.Add(rules.EmptyCode, field, item, $"empty {rules.Noun}");
+            errors.Add(rules.EmptyCode, WireNames.Item(array, index), item, $"empty {rules.Noun}");
             return;
         }
 
-        var shown = DisplayValue.Of(item);
-        var bytes = Encoding.UTF8.GetByteCount(item);
+        // At most 3 UTF-8 bytes a UTF-16 char, so a short item needs no count.
+        var bytes = item.Length * 3 <= rules.MaxBytes ? 0 : Encoding.UTF8.GetByteCount(item);
         if (bytes > rules.MaxBytes)
         {
+            var shown = DisplayValue.Of(item);
             errors.Add(
                 rules.TooLongCode,
-                field,
+                WireNames.Item(array, index),
                 shown,
                 $"{rules.Noun} '{shown}' is {bytes} UTF-8 bytes, the limit is {rules.MaxBytes}");
         }
 
-        ValidateCharacters(item, rules.Noun, field, shown, errors);
+        if (FirstInvalidCharacter(item) >= 0)
+        {
+            ValidateCharacters(item, rules.Noun, WireNames.Item(array, index), errors);
+        }
     }
 
     /// <summary>
     /// Control characters are never meaningful in an account, tag or id and usually mean a publisher bug (a stray
     /// newline from a file); unpaired surrogates cannot be encoded as UTF-8 at all. Reports the first one only.
     /// </summary>
-    private static void ValidateCharacters(
-        string value, string noun, string field, string? shown, ValidationErrorCollector errors)
+    private static void ValidateCharacters(string value, string noun, string field, ValidationErrorCollector errors)
+    {
+        var i = FirstInvalidCharacter(value);
+        if (i < 0)
+        {
+            return;
+        }
+
+        var c = value[i];
+        var what = char.IsControl(c) ? "control character" : "unpaired surrogate";
+        var shown = DisplayValue.Of(value);
+        errors.Add(
+            EventValidationCodes.InvalidCharacter,
+            field,
+            shown,
+            $"{noun} '{shown}' contains {what} U+{(int)c:X4} at index {i}");
+    }
+
+    /// <summary>The index of the first control character or unpaired surrogate, or -1.</summary>
+    private static int FirstInvalidCharacter(string value)
     {
         for (var i = 0; i < value.Length; i++)
         {
@@ -231,19 +255,13 @@ internal static class TagChangeEventValidator
                 continue;
             }
 
-            var what = char.IsControl(c) ? "control character"
-                : char.IsSurrogate(c) ? "unpaired surrogate"
-                : null;
-            if (what is not null)
+            if (char.IsControl(c) || char.IsSurrogate(c))
             {
-                errors.Add(
-                    EventValidationCodes.InvalidCharacter,
-                    field,
-                    shown,
-                    $"{noun} '{shown}' contains {what} U+{(int)c:X4} at index {i}");
-                return;
+                return i;
             }
         }
+
+        return -1;
     }
 
     private static string Article(string noun) => noun.StartsWith('a') ? "an" : "a";

@@ -240,7 +240,8 @@ public sealed class RequestDispatcher : IDisposable
             .AddRetry(new RetryStrategyOptions<ImCallResult>
             {
                 Name = "Retryable",
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.Kind == ImOutcomeKind.Retryable),
+                // Polly needs at least one retry here; Retry:MaxAttempts = 1 (no retry at all) handles nothing instead.
+                ShouldHandle = args => ValueTask.FromResult(retry.MaxAttempts > 1 && args.Outcome.Result?.Kind == ImOutcomeKind.Retryable),
                 MaxRetryAttempts = Math.Max(1, retry.MaxAttempts - 1),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

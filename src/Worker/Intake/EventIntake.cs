@@ -71,6 +71,9 @@ internal sealed class EventIntake(
             trace.Span.EndWithSettlement(SettlementOutcomes.Abandoned, "not taken");
             throw;
         }
+
+        // Taken (the window counted its size): the parsed event is what the pipeline holds from here on.
+        message.ReleaseBody();
     }
 
     private (int Index, string Account, string Partition)? WrongSession(TagChangeEvent tagEvent, string sessionId)

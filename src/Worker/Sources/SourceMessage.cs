@@ -20,6 +20,16 @@ public abstract class SourceMessage
     /// <summary>The raw body: UTF-8 JSON of a tag-change event.</summary>
     public abstract ReadOnlyMemory<byte> Body { get; }
 
+    /// <summary>
+    /// Intake calls this once the body was parsed and the event taken into the pipeline: nothing reads
+    /// <see cref="Body"/> after that (a dead letter of a local-queue message copies the stored body), so a source
+    /// whose message owns its body can let it go while the message is held. Afterwards <see cref="Body"/> may be
+    /// empty. The default keeps it (a Service Bus message's body belongs to the SDK's message).
+    /// </summary>
+    public virtual void ReleaseBody()
+    {
+    }
+
     /// <summary>How many times the message has been delivered, this delivery included (1 the first time).</summary>
     public abstract int DeliveryCount { get; }
 

@@ -22,6 +22,8 @@ public sealed class ChartRenderTests(ChartTools tools) : IClassFixture<ChartTool
         var settings = chart.Settings;
         Assert.Equal("true", settings["ServiceBus__SessionsEnabled"]);
         Assert.Equal("Local", settings["RateLimit__Mode"]);
+        Assert.Equal("1", settings["RateLimit__Replicas"]);
+        Assert.False(settings.ContainsKey("RateLimit__Redis__KeyPrefix"));
         Assert.Equal("json", settings["Logging__Format"]);
         Assert.Equal("tagworker", settings["OTEL_SERVICE_NAME"]);
         Assert.Equal("false", settings["Telemetry__Prometheus__Enabled"]);
@@ -59,6 +61,8 @@ public sealed class ChartRenderTests(ChartTools tools) : IClassFixture<ChartTool
         var scaled = chart.Only("ScaledObject").GetProperty("spec");
         Assert.Equal("tagworker", scaled.GetProperty("scaleTargetRef").GetProperty("name").GetString());
         Assert.Equal(2, scaled.GetProperty("maxReplicaCount").GetInt32());
+        // The share a replica falls back to without Redis is sized for the most replicas KEDA may run.
+        Assert.Equal("2", chart.Settings["RateLimit__Replicas"]);
         Assert.Equal(5, scaled.GetProperty("fallback").GetProperty("failureThreshold").GetInt32());
         Assert.Equal(1, scaled.GetProperty("fallback").GetProperty("replicas").GetInt32());
         var behavior = scaled.GetProperty("advanced").GetProperty("horizontalPodAutoscalerConfig").GetProperty("behavior");
@@ -98,11 +102,16 @@ public sealed class ChartRenderTests(ChartTools tools) : IClassFixture<ChartTool
     [Fact]
     public void RedisServiceMonitor_AllowsMoreThanTheLocalBudgetAndScrapesEveryReplica()
     {
-        // 4 replicas x the default 90 calls/s would be refused with a local budget.
+        // 4 replicas x the default 98 calls/s would be refused with a local budget.
         var chart = tools.RenderValid("tagworker", "-f", Values("redis-servicemonitor-values.yaml"));
 
         Assert.Equal(4, chart.Only("StatefulSet").GetProperty("spec").GetProperty("replicas").GetInt32());
         Assert.Equal("Redis", chart.Settings["RateLimit__Mode"]);
+        // Without Redis each replica falls back to requestsPerSecond / 4, so the four stay within the limit together.
+        Assert.Equal("4", chart.Settings["RateLimit__Replicas"]);
+        Assert.Equal("tagworker:rate:prod", chart.Settings["RateLimit__Redis__KeyPrefix"]);
+        Assert.Equal("00:00:00.250", chart.Settings["RateLimit__Redis__OperationTimeout"]);
+        Assert.Equal("00:00:02", chart.Settings["RateLimit__Redis__ReconnectInterval"]);
         Assert.Equal("true", chart.Settings["Telemetry__Prometheus__Enabled"]);
         AssertSecret(chart.Env["RateLimit__Redis__ConnectionString"], "tagworker-redis", "connectionString");
         var monitor = chart.Only("ServiceMonitor");

@@ -36,10 +36,12 @@ public sealed class RequestDispatcherTests
         Assert.Equal(1, harness.Metrics.Retries);
     }
 
-    [Fact]
-    public async Task DispatchAsync_RetryableEveryTime_ReportsRetriesExhaustedAfterMaxAttempts()
+    [Theory]
+    [InlineData(4)]
+    [InlineData(1)]
+    public async Task DispatchAsync_RetryableEveryTime_ReportsRetriesExhaustedAfterMaxAttempts(int attempts)
     {
-        await using var harness = new PipelineHarness(new() { ["Retry:MaxAttempts"] = "4" });
+        await using var harness = new PipelineHarness(new() { ["Retry:MaxAttempts"] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         harness.Api.Script = (_, _) => new ImCallResult(ImOutcomeKind.Retryable, 0, string.Empty, 502, "HTTP 502");
 
         var outcomes = await harness.Dispatcher.DispatchAsync(AddRequest(2), Ct);
@@ -49,7 +51,7 @@ public sealed class RequestDispatcherTests
             Assert.Equal(UserOutcomeKind.RetriesExhausted, o.Kind);
             Assert.Equal("HTTP 502", o.ErrorInfo);
         });
-        Assert.Equal(4, harness.Api.Calls.Count);
+        Assert.Equal(attempts, harness.Api.Calls.Count);
     }
 
     [Fact]

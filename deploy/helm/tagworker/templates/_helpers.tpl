@@ -111,6 +111,10 @@ One place for the ConfigMap and for the check that extraSettings does not set an
   "ImApi__UserSigLifetime" $im.userSigLifetime
   "ImApi__UserSigRenewBefore" $im.userSigRenewBefore
   "RateLimit__Mode" .Values.rateLimit.mode
+  "RateLimit__Replicas" (include "tagworker.maxReplicas" .)
+  "RateLimit__Redis__KeyPrefix" .Values.rateLimit.redis.keyPrefix
+  "RateLimit__Redis__OperationTimeout" .Values.rateLimit.redis.operationTimeout
+  "RateLimit__Redis__ReconnectInterval" .Values.rateLimit.redis.reconnectInterval
   "Pipeline__MaxHeldMessages" .Values.pipeline.maxHeldMessages
   "Batching__MaxBatchDelay" .Values.batching.maxBatchDelay
   "Batching__MaxUsersPerRequest" .Values.batching.maxUsersPerRequest
@@ -208,14 +212,14 @@ replicas take from one shared budget and the sum does not apply.
 {{- if and (eq $mode "Redis") (not .Values.rateLimit.redis.connectionString.existingSecret) }}
 {{- fail "tagworker: rateLimit.mode=Redis needs rateLimit.redis.connectionString.existingSecret: the name of a Secret holding the StackExchange.Redis connection string under rateLimit.redis.connectionString.key" }}
 {{- end }}
-{{- $rps := 90.0 }}
+{{- $rps := 98.0 }}
 {{- if not (kindIs "invalid" $im.requestsPerSecond) }}
 {{- $rps = float64 $im.requestsPerSecond }}
 {{- end }}
 {{- $limit := 100.0 }}
 {{- $total := mulf $rps (float64 $maxReplicas) }}
 {{- if and (eq $mode "Local") (gt $total $limit) }}
-{{- fail (printf "tagworker: with rateLimit.mode=Local every replica spends imApi.requestsPerSecond (%v, default 90) on its own; %d replicas would send up to %v calls/s per endpoint, over the vendor's %v for the whole app. Lower imApi.requestsPerSecond to at most %v (%v keeps the default's 10%% headroom), or share one budget with rateLimit.mode=Redis." $rps $maxReplicas $total $limit (floor (divf $limit (float64 $maxReplicas))) (floor (divf 90.0 (float64 $maxReplicas)))) }}
+{{- fail (printf "tagworker: with rateLimit.mode=Local every replica spends imApi.requestsPerSecond (%v, default 98) on its own; %d replicas would send up to %v calls/s per endpoint, over the vendor's %v for the whole app. Lower imApi.requestsPerSecond to at most %v (%v keeps the default's 2%% headroom), or share one budget with rateLimit.mode=Redis." $rps $maxReplicas $total $limit (floor (divf $limit (float64 $maxReplicas))) (floor (divf 98.0 (float64 $maxReplicas)))) }}
 {{- end }}
 
 {{- /* extraSettings must not set what the chart models (and checks) under another spelling. */}}

@@ -25,6 +25,16 @@ namespace TagWorker.Dispatch.Pacing;
 /// calls. This curve (K = 2 s) probes every ~3 to 4 s: 4 refusals (0.8%), back at 97 within 4 s. The measured figures
 /// come from the bench's <c>shared-budget</c> verb.
 /// </para>
+/// <para>
+/// The quick recovery. At the ceiling (<c>ImApi:RequestsPerSecond</c>, 98, under the vendor's 100) an isolated refusal
+/// is nearly always arrival jitter, not a limit: a stall of the worker (a GC, a busy pool) holds a few granted calls and
+/// they reach the API together, two more than its window allows. A 2 s plateau after each of those cost ~13 calls, and
+/// with one every 6–25 s on a busy box that was 0.5–2% of the rate (a single worker measured 95.5–96.7 ok calls/s at 98).
+/// So a shallow cut at the ceiling with no other cut in the <see cref="QuietBefore"/> before it keeps its plateau only
+/// <see cref="QuickPlateauAt"/> (~4 calls lost). A real drop of the limit is still found: the next refusal comes within
+/// <see cref="Settle"/> and cuts deep with the full plateau; and a limit just under the ceiling refuses again within
+/// <see cref="QuietBefore"/>, so from then on it is probed at the normal plateau.
+/// </para>
 /// </remarks>
 internal sealed class AdaptiveRate
 {
@@ -49,6 +59,12 @@ internal sealed class AdaptiveRate
     /// <summary>How long the pace stays at the cut level before it probes upward.</summary>
     public static readonly TimeSpan PlateauAt = TimeSpan.FromSeconds(2);
 
+    /// <summary>The plateau after an isolated refusal at the ceiling (see the remarks).</summary>
+    public static readonly TimeSpan QuickPlateauAt = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>A refusal at the ceiling with no cut this long before it is taken to be jitter.</summary>
+    public static readonly TimeSpan QuietBefore = TimeSpan.FromSeconds(5);
+
     // The fifth power (CUBIC's convex part uses the third) keeps the probe gentle just past the plateau and steep soon
     // after: 1.55 K to pass a limit 5% over the plateau, 1.9 K to go from 57 to 97.
     private const int CurvePower = 5;
@@ -58,6 +74,7 @@ internal sealed class AdaptiveRate
     private bool _recovering;
     private long _cutAt;
     private double _plateau;
+    private double _plateauSeconds = PlateauAt.TotalSeconds;
     private double? _reference;
     private long _referenceAt;
 
@@ -71,6 +88,7 @@ internal sealed class AdaptiveRate
 
     /// <summary>The pace now, in calls per second.</summary>
     public double Current { get; private set; }
+
 
     /// <summary>
     /// The most the pace may reach. Lowering it lowers <see cref="Current"/> at once; raising it lets the next success
@@ -92,6 +110,9 @@ internal sealed class AdaptiveRate
     /// <summary>Whether the last cut was shallow (a known limit) rather than deep (the limit dropped).</summary>
     public bool LastCutWasShallow { get; private set; }
 
+    /// <summary>Whether the last cut was an isolated refusal at the ceiling, recovered from after <see cref="QuickPlateauAt"/>.</summary>
+    public bool LastCutWasQuick { get; private set; }
+
     /// <summary>
     /// A frequency-limit answer arrived at <paramref name="now"/>; <paramref name="sentInLastSecond"/> calls left in the
     /// second before it, which is the pace actually reached (it can be below <see cref="Current"/> when the calls come
@@ -105,6 +126,9 @@ internal sealed class AdaptiveRate
         var reference = _reference is { } found && Seconds(now - _referenceAt) < Memory.TotalSeconds ? found : reached;
         var settled = LastCutAt == long.MinValue || Seconds(now - LastCutAt) >= Settle.TotalSeconds;
         LastCutWasShallow = settled && reached >= SameLimitBand * reference;
+        var quiet = LastCutAt == long.MinValue || Seconds(now - LastCutAt) >= QuietBefore.TotalSeconds;
+        LastCutWasQuick = LastCutWasShallow && quiet && reached >= SameLimitBand * _ceiling;
+        _plateauSeconds = (LastCutWasQuick ? QuickPlateauAt : PlateauAt).TotalSeconds;
         _plateau = Math.Clamp(reached * (LastCutWasShallow ? ShallowCut : DeepCut), Floor, _ceiling);
         _reference = LastCutWasShallow ? reached : _plateau;
         _referenceAt = now;
@@ -137,7 +161,7 @@ internal sealed class AdaptiveRate
     /// <summary>The curve's pace <paramref name="secondsSinceCut"/> after the last cut (not clamped).</summary>
     internal double Target(double secondsSinceCut)
     {
-        var plateau = PlateauAt.TotalSeconds;
+        var plateau = _plateauSeconds;
         return secondsSinceCut <= plateau
             ? _plateau
             : _plateau * (1 + Math.Pow((secondsSinceCut - plateau) / plateau, CurvePower));

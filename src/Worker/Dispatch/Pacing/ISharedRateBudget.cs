@@ -10,4 +10,11 @@ internal interface ISharedRateBudget
 {
     /// <summary>Takes one call's slot of <paramref name="command"/>'s shared budget, or says how long until one is free.</summary>
     ValueTask<SharedTake> TakeAsync(ImCommand command, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The API refused one of this process's calls to <paramref name="command"/> with a frequency limit: hold every
+    /// process's calls back briefly, so that the API's window drains (the shared twin of the pacer's cut). Never
+    /// throws: a budget it cannot reach is the take's concern.
+    /// </summary>
+    ValueTask HoldAsync(ImCommand command, CancellationToken cancellationToken);
 }

@@ -163,6 +163,10 @@ public sealed class LocalQueue : IDisposable
         return _io.RunAsync(() => _store.Receive(maxMessages), cancellationToken);
     }
 
+    /// <summary>Queues a settlement built by a handed-out message (which hears when it ends) for the next group commit.</summary>
+    internal Task SettleAsync(PendingSettlement settlement, CancellationToken cancellationToken) =>
+        _io.SettleAsync(settlement, cancellationToken);
+
     /// <summary>
     /// Makes every leased message available again except <paramref name="held"/> (those this process still has
     /// handed out); returns how many. Run at the start of an intake session, before its first receive.

@@ -59,16 +59,20 @@ internal sealed class LocalQueueIoThread : IDisposable
     }
 
     /// <summary>Queues <paramref name="settlement"/> for the next group commit.</summary>
+    /// <remarks>The settlement itself ends every way this can go (so its message hears of it): cancelled before it was
+    /// queued, refused by a disposed queue, written, failed.</remarks>
     public Task SettleAsync(PendingSettlement settlement, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
-            return Task.FromCanceled(cancellationToken);
+            settlement.Cancel(cancellationToken);
+            return settlement.Written;
         }
 
         if (!Hand(_settlements, settlement))
         {
-            return Task.FromException(Disposed());
+            settlement.Fail(Disposed());
+            return settlement.Written;
         }
 
         return cancellationToken.CanBeCanceled ? WithCancellation(settlement.Written, settlement, cancellationToken) : settlement.Written;

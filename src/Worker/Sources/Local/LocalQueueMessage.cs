@@ -9,31 +9,44 @@ namespace TagWorker.Sources.Local;
 /// </summary>
 public sealed class LocalQueueMessage : SourceMessage
 {
-    // The delivery's fields are copied rather than the LeasedMessage kept, and the source itself is the settle
-    // callback: a held message is one object here, not three (the window holds up to 250,000 of them).
-    private readonly LocalQueueSource _source;
-    private readonly string _messageId;
-    private readonly ReadOnlyMemory<byte> _body;
+    // A held message is this one object (the window holds up to 250,000 of them), so it keeps as little as it can:
+    // the delivery's fields are copied rather than the LeasedMessage kept, its place in the source is its batch and
+    // index (no per-message map node), the message id the enqueue verb gives (a Guid in "N" form) is kept as the
+    // Guid's 16 bytes rather than a 32-character string, and the enqueue time as its Unix milliseconds.
+    private readonly HandedOutBatch _batch;
+    private readonly string? _messageIdText;
+    private readonly string? _lastError;
+    private ReadOnlyMemory<byte> _body;
+    private readonly Guid _messageIdGuid;
     private readonly long _sequenceNumber;
+    private readonly long _enqueuedAtMilliseconds;
     private readonly int _deliveryCount;
+    private readonly int _index;
 
-    internal LocalQueueMessage(LeasedMessage delivery, LocalQueueSource source, int maxDeliveryCount)
+    internal LocalQueueMessage(LeasedMessage delivery, HandedOutBatch batch, int index)
     {
-        _source = source;
-        _messageId = delivery.MessageId;
+        _batch = batch;
+        _index = index;
+        if (!TryCompact(delivery.MessageId, out _messageIdGuid))
+        {
+            _messageIdText = delivery.MessageId;
+        }
+
         _body = delivery.Body;
         _sequenceNumber = delivery.SequenceNumber;
         _deliveryCount = delivery.DeliveryCount;
+        _enqueuedAtMilliseconds = delivery.EnqueuedAt.ToUnixTimeMilliseconds();
+        _lastError = delivery.LastError;
         LockToken = delivery.LockToken;
-        EnqueuedAt = delivery.EnqueuedAt;
-        LastError = delivery.LastError;
-        MaxDeliveryCount = maxDeliveryCount;
     }
 
     /// <summary>The id given at enqueue, the same on every delivery.</summary>
-    public override string MessageId => _messageId;
+    public override string MessageId => _messageIdText ?? _messageIdGuid.ToString("N");
 
     public override ReadOnlyMemory<byte> Body => _body;
+
+    /// <summary>Drops the body (~150 bytes an event, held for as long as the message is): the queue keeps it stored, and a dead letter copies it from there.</summary>
+    public override void ReleaseBody() => _body = ReadOnlyMemory<byte>.Empty;
 
     public override int DeliveryCount => _deliveryCount;
 
@@ -41,36 +54,55 @@ public sealed class LocalQueueMessage : SourceMessage
     public override long SequenceNumber => _sequenceNumber;
 
     /// <summary><see cref="LocalQueueOptions.MaxDeliveryCount"/>: at this delivery count an abandon leads to the dead-letter store.</summary>
-    public override int? MaxDeliveryCount { get; }
+    public override int? MaxDeliveryCount => _batch.Source.MaxDeliveryCount;
 
     /// <summary>The token of this delivery.</summary>
     public Guid LockToken { get; }
 
-    public DateTimeOffset EnqueuedAt { get; }
+    public DateTimeOffset EnqueuedAt => DateTimeOffset.FromUnixTimeMilliseconds(_enqueuedAtMilliseconds);
 
     /// <summary>The error an earlier delivery was abandoned with, or null.</summary>
-    public string? LastError { get; }
+    public string? LastError => _lastError;
+
+    /// <summary>The handed-out batch this message is in, and its index there.</summary>
+    internal HandedOutBatch Batch => _batch;
+
+    internal int Index => _index;
+
+    /// <summary>
+    /// Its settlement was written or failed (or never got queued): the message is no longer the source's to hold,
+    /// even if the store refused. A lease left behind by a failed write is reclaimed when the next intake session
+    /// starts. Called once, before the settlement's task completes.
+    /// </summary>
+    internal void OnSettlementEnded() => _batch.Source.OnSettled(this);
 
     protected override Task OnCompleteAsync(CancellationToken cancellationToken) =>
-        SettleAsync(_source.Queue.CompleteAsync(SequenceNumber, LockToken, cancellationToken));
+        _batch.Source.Queue.SettleAsync(PendingSettlement.Complete(SequenceNumber, LockToken).For(this), cancellationToken);
 
     protected override Task OnDeadLetterAsync(DeadLetterDetails details, CancellationToken cancellationToken) =>
-        SettleAsync(_source.Queue.DeadLetterAsync(SequenceNumber, LockToken, details, cancellationToken));
+        _batch.Source.Queue.SettleAsync(PendingSettlement.DeadLetter(SequenceNumber, LockToken, details).For(this), cancellationToken);
 
     protected override Task OnAbandonAsync(string? lastError, CancellationToken cancellationToken) =>
-        SettleAsync(_source.Queue.AbandonAsync(SequenceNumber, LockToken, lastError, cancellationToken));
+        _batch.Source.Queue.SettleAsync(PendingSettlement.Abandon(SequenceNumber, LockToken, lastError).For(this), cancellationToken);
 
-    private async Task SettleAsync(Task settlement)
+    // Only an id that formats back to exactly the same text (32 lower-case hex digits) is kept as a Guid, so
+    // MessageId never changes.
+    private static bool TryCompact(string messageId, out Guid guid)
     {
-        try
+        guid = default;
+        if (messageId.Length != 32)
         {
-            await settlement.ConfigureAwait(false);
+            return false;
         }
-        finally
+
+        foreach (var c in messageId)
         {
-            // Settled in the caller's eyes even if the store refused: the message is no longer ours to hold. A lease
-            // left behind by a failed write is reclaimed when the next intake session starts.
-            _source.OnSettled(this);
+            if (!char.IsAsciiHexDigitLower(c))
+            {
+                return false;
+            }
         }
+
+        return Guid.TryParseExact(messageId, "N", out guid);
     }
 }

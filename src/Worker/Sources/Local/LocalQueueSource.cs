@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace TagWorker.Sources.Local;
@@ -19,11 +18,18 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
     private readonly LocalQueueOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<LocalQueueSource> _logger;
-    private readonly SemaphoreSlim _unsettledSlots;
-    private readonly ConcurrentDictionary<long, LocalQueueMessage> _handedOut = new();
+    private readonly int _maxUnsettled;
+    private readonly Lock _batchesLock = new();
+
+    // The handed-out batches with a message not yet settled (read only to reclaim at a later session's start).
+    private readonly HashSet<HandedOutBatch> _batches = [];
     private volatile LocalQueueOwnership? _ownership;
     private volatile bool _backlogWaiting;
+
+    // Messages leased (or being leased) and not yet settled: the receive loop adds before it leases, a settlement's
+    // end subtracts. When the loop finds no room it parks a waiter that the next settlement's end wakes.
     private int _unsettled;
+    private TaskCompletionSource? _roomWaiter;
     private int _running;
     private int _disposed;
 
@@ -38,7 +44,7 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
-        _unsettledSlots = new SemaphoreSlim(_options.MaxConcurrentMessages, _options.MaxConcurrentMessages);
+        _maxUnsettled = _options.MaxConcurrentMessages;
     }
 
     /// <summary>Messages received (handed out, or being handed out) and not yet settled.</summary>
@@ -69,14 +75,14 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
             LocalQueueLog.SourceStarted(_logger, _options.MaxConcurrentMessages);
             while (true)
             {
-                var messages = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
-                if (messages.Length == 0)
+                var batch = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+                if (batch is null)
                 {
                     await Task.Delay(_options.PollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
-                await HandOutAsync(messages, onMessage, cancellationToken).ConfigureAwait(false);
+                await HandOutAsync(batch, onMessage, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -117,73 +123,101 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
             return;
         }
 
-        await _queue.ReclaimLeasesAsync(_handedOut.Keys.ToArray(), cancellationToken).ConfigureAwait(false);
+        var held = new List<long>();
+        lock (_batchesLock)
+        {
+            foreach (var batch in _batches)
+            {
+                batch.CollectUnsettled(held);
+            }
+        }
+
+        await _queue.ReclaimLeasesAsync(held, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<LocalQueueMessage[]> ReceiveAsync(CancellationToken cancellationToken)
+    private async Task<HandedOutBatch?> ReceiveAsync(CancellationToken cancellationToken)
     {
-        // One slot per message we may lease: wait for the first, then take as many more as are free.
-        await _unsettledSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var slots = 1;
-        while (slots < _options.ReceiveBatchSize && _unsettledSlots.Wait(0, CancellationToken.None))
+        // Lease up to every free place (at most a batch), after waiting for one if there is none. Only this loop adds
+        // to the count, so what it found free stays free while the receive runs.
+        var slots = await FreePlacesAsync(cancellationToken).ConfigureAwait(false);
+        var received = await _queue.ReceiveBatchAsync(slots, cancellationToken).ConfigureAwait(false);
+        var leased = received.Messages;
+        _backlogWaiting = received.MoreAvailable;
+        if (leased.Count == 0)
         {
-            slots++;
+            return null;
         }
 
-        ReceivedBatch batch;
-        try
-        {
-            batch = await _queue.ReceiveBatchAsync(slots, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            _unsettledSlots.Release(slots);
-            throw;
-        }
-
-        var leased = batch.Messages;
-        if (leased.Count < slots)
-        {
-            _unsettledSlots.Release(slots - leased.Count);
-        }
-
-        _backlogWaiting = batch.MoreAvailable;
         Interlocked.Add(ref _unsettled, leased.Count);
-        var messages = new LocalQueueMessage[leased.Count];
-        for (var i = 0; i < messages.Length; i++)
+
+        var batch = new HandedOutBatch(this, leased);
+        lock (_batchesLock)
         {
-            messages[i] = new LocalQueueMessage(leased[i], this, _options.MaxDeliveryCount);
-            _handedOut[messages[i].SequenceNumber] = messages[i];
+            _batches.Add(batch);
         }
 
-        return messages;
+        return batch;
+    }
+
+    private async ValueTask<int> FreePlacesAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var free = _maxUnsettled - Volatile.Read(ref _unsettled);
+            if (free > 0)
+            {
+                return Math.Min(free, _options.ReceiveBatchSize);
+            }
+
+            // The exchange is a full fence before the count is read again, and a settlement's end decrements (a full
+            // fence) before it looks for a waiter: one of the two always sees the other.
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Interlocked.Exchange(ref _roomWaiter, waiter);
+            if (_maxUnsettled - Volatile.Read(ref _unsettled) > 0)
+            {
+                Interlocked.CompareExchange(ref _roomWaiter, null, waiter);
+                continue;
+            }
+
+            await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Free()
+    {
+        Interlocked.Decrement(ref _unsettled);
+        if (Volatile.Read(ref _roomWaiter) is { } waiter && Interlocked.CompareExchange(ref _roomWaiter, null, waiter) == waiter)
+        {
+            waiter.TrySetResult();
+        }
     }
 
     private async Task HandOutAsync(
-        LocalQueueMessage[] messages, Func<SourceMessage, CancellationToken, ValueTask> onMessage, CancellationToken cancellationToken)
+        HandedOutBatch batch, Func<SourceMessage, CancellationToken, ValueTask> onMessage, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < messages.Length; i++)
+        for (var i = 0; i < batch.Count; i++)
         {
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await onMessage(messages[i], cancellationToken).ConfigureAwait(false);
+
+                // Not settled yet: only a message handed out can be, and this one is not yet.
+                await onMessage(batch[i]!, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
                 // The consumer did not take this message or the rest: give them back for the next receive.
-                await GiveBackAsync(messages.AsMemory(i)).ConfigureAwait(false);
+                await GiveBackAsync(batch, i).ConfigureAwait(false);
                 throw;
             }
         }
     }
 
-    private async Task GiveBackAsync(ReadOnlyMemory<LocalQueueMessage> messages)
+    private async Task GiveBackAsync(HandedOutBatch batch, int from)
     {
-        for (var i = 0; i < messages.Length; i++)
+        for (var i = from; i < batch.Count; i++)
         {
-            var message = messages.Span[i];
-            if (message.IsSettled)
+            if (batch[i] is not { IsSettled: false } message)
             {
                 continue;
             }
@@ -207,11 +241,21 @@ public sealed class LocalQueueSource : ITagEventSource, IAsyncDisposable, IDispo
     /// <summary>The queue the handed-out messages settle in.</summary>
     internal LocalQueue Queue => _queue;
 
-    /// <summary>A handed-out message was settled (or its settle failed): it no longer holds a place.</summary>
+    /// <summary><see cref="LocalQueueOptions.MaxDeliveryCount"/>, which every handed-out message reports.</summary>
+    internal int MaxDeliveryCount => _options.MaxDeliveryCount;
+
+    /// <summary>A handed-out message's settlement ended (written or failed): it no longer holds a place.</summary>
     internal void OnSettled(LocalQueueMessage message)
     {
-        _handedOut.TryRemove(KeyValuePair.Create(message.SequenceNumber, message));
-        Interlocked.Decrement(ref _unsettled);
-        _unsettledSlots.Release();
+        var batch = message.Batch;
+        if (batch.Release(message))
+        {
+            lock (_batchesLock)
+            {
+                _batches.Remove(batch);
+            }
+        }
+
+        Free();
     }
 }

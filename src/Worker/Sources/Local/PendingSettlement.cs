@@ -4,9 +4,15 @@ namespace TagWorker.Sources.Local;
 /// A settlement waiting for the I/O thread. Settlements are group-committed: the thread writes every settlement
 /// waiting when it gets to them in one transaction, so a burst of concurrent settlers shares a few commits.
 /// </summary>
+/// <remarks>
+/// A settlement of a handed-out <see cref="LocalQueueMessage"/> tells the message once it is written or has failed,
+/// before its task completes (<see cref="LocalQueueMessage.OnSettlementEnded"/>), so the source frees its place
+/// without another continuation hop per message.
+/// </remarks>
 internal sealed class PendingSettlement : LocalQueueWork
 {
     private readonly TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private LocalQueueMessage? _message;
 
     private PendingSettlement(
         SettlementKind kind, long sequenceNumber, Guid lockToken, string? reason, string? description, string? text)
@@ -47,9 +53,31 @@ internal sealed class PendingSettlement : LocalQueueWork
         new(SettlementKind.DeadLetter, sequenceNumber, lockToken, details.Reason, details.Description,
             FailedUsersJson.Serialize(details.FailedUsers));
 
-    public void Succeed() => _written.TrySetResult();
+    /// <summary>Makes <paramref name="message"/> hear when this settlement of it ends, whichever way.</summary>
+    public PendingSettlement For(LocalQueueMessage message)
+    {
+        _message = message;
+        return this;
+    }
 
-    public override void Fail(Exception exception) => _written.TrySetException(exception);
+    public void Succeed()
+    {
+        Ended();
+        _written.TrySetResult();
+    }
 
-    protected override void SetCanceled(CancellationToken cancellationToken) => _written.TrySetCanceled(cancellationToken);
+    public override void Fail(Exception exception)
+    {
+        Ended();
+        _written.TrySetException(exception);
+    }
+
+    protected override void SetCanceled(CancellationToken cancellationToken)
+    {
+        Ended();
+        _written.TrySetCanceled(cancellationToken);
+    }
+
+    // At most once: the first way it ends is the one that counts.
+    private void Ended() => Interlocked.Exchange(ref _message, null)?.OnSettlementEnded();
 }

@@ -61,6 +61,38 @@ public sealed class AdaptivePacerTests
     }
 
     [Fact]
+    public async Task WaitAsync_ADepartureLeftLate_TheNextOnesPayTheDelayBackNeverCloserThanThreeQuartersOfAnInterval()
+    {
+        var time = new SteppingTimeProvider();
+        using var pacer = Create(time, ceiling: 10); // 100 ms apart
+
+        var calls = Enumerable.Range(0, 5).Select(_ => pacer.WaitAsync(Ct).AsTask()).ToArray();
+        await time.AdvancePastNextTimerAsync(TimeSpan.FromMilliseconds(60)); // the second leaves at 160 ms
+        for (var i = 2; i < calls.Length; i++)
+        {
+            await time.AdvanceToNextTimerAsync();
+        }
+
+        var departures = await DeparturesAsync(calls);
+        // Slots at 200, 300, 400: the 60 ms are paid back 25 ms a call, and the schedule holds from 400 on.
+        Assert.Equal([0, 160, 235, 310, 400], departures.Select(d => time.MillisecondsBetween(departures[0], d)));
+    }
+
+    [Fact]
+    public async Task WaitAsync_ADepartureLeftLaterThanTenIntervals_TheScheduleStartsAgainFromIt()
+    {
+        var time = new SteppingTimeProvider();
+        using var pacer = Create(time, ceiling: 10);
+
+        var calls = Enumerable.Range(0, 3).Select(_ => pacer.WaitAsync(Ct).AsTask()).ToArray();
+        await time.AdvancePastNextTimerAsync(TimeSpan.FromMilliseconds(1_500)); // the second leaves at 1,600 ms
+        await time.AdvanceToNextTimerAsync();
+
+        var departures = await DeparturesAsync(calls);
+        Assert.Equal([0, 1_600, 1_700], departures.Select(d => time.MillisecondsBetween(departures[0], d)));
+    }
+
+    [Fact]
     public async Task WaitAsync_Idle_NextCallLeavesAtOnceAndTheOneAfterAWholeIntervalLater()
     {
         var time = new SteppingTimeProvider();
@@ -79,7 +111,7 @@ public sealed class AdaptivePacerTests
     }
 
     [Fact]
-    public async Task OnFrequencyLimited_WindowHoldsMoreThanTheCutPace_NextCallWaitsUntilItDrains()
+    public async Task OnFrequencyLimited_NoCallLeavesForFiveIntervalsOfTheCutPace()
     {
         var time = new SteppingTimeProvider();
         using var pacer = Create(time, ceiling: 10);
@@ -92,7 +124,8 @@ public sealed class AdaptivePacerTests
         var departure = (await next.WaitAsync(Patience, Ct)).DepartedAt;
 
         Assert.Equal(9.5, pacer.CurrentRate, precision: 6);
-        Assert.Equal(1_100, time.MillisecondsBetween(sent[0].DepartedAt, departure)); // the 9th latest (100 ms) left the window
+        // 950 ms + 5 × 105.3 ms, later than the window alone would ask (the 9th latest, 100 ms, leaves it at 1,100).
+        Assert.Equal(1_477, time.MillisecondsBetween(sent[0].DepartedAt, departure));
     }
 
     [Fact]
@@ -122,8 +155,8 @@ public sealed class AdaptivePacerTests
         await time.AdvanceToNextTimerAsync();
         pacer.OnFrequencyLimited(await after.WaitAsync(Patience, Ct));
 
-        // Half of what was reached: 9 calls in the second before it (the cut window's cap).
-        Assert.Equal(9 * AdaptiveRate.DeepCut, pacer.CurrentRate, precision: 6);
+        // Half of what was reached: 6 calls in the second before it (the hold kept the next one back until 1,477 ms).
+        Assert.Equal(6 * AdaptiveRate.DeepCut, pacer.CurrentRate, precision: 6);
     }
 
     [Fact]
@@ -135,10 +168,10 @@ public sealed class AdaptivePacerTests
         pacer.OnFrequencyLimited(sent[^1]);
         var cut = pacer.CurrentRate;
 
-        time.Advance(AdaptiveRate.PlateauAt);
+        time.Advance(AdaptiveRate.QuickPlateauAt); // an isolated refusal at the ceiling
         pacer.OnSuccess(sent[^1]);
         var onPlateau = pacer.CurrentRate;
-        time.Advance(AdaptiveRate.PlateauAt * 2);
+        time.Advance(AdaptiveRate.QuickPlateauAt * 2);
         pacer.OnSuccess(sent[^1]);
 
         Assert.True(cut < 10);
@@ -219,6 +252,21 @@ public sealed class AdaptivePacerTests
         Assert.True(onShare.DepartedAt < back.DepartedAt);
     }
 
+    [Fact]
+    public async Task SharedBudget_FrequencyLimited_HoldsTheSharedBudgetOncePerCut()
+    {
+        var time = new SteppingTimeProvider();
+        var shared = new ScriptedSharedBudget();
+        using var pacer = Create(time, ceiling: 10, shared);
+        var call = await pacer.WaitAsync(Ct);
+        time.Advance(TimeSpan.FromMilliseconds(20));
+
+        pacer.OnFrequencyLimited(call);
+        pacer.OnFrequencyLimited(call); // sent before the cut: the same event
+
+        Assert.Equal(1, shared.Holds);
+    }
+
     private static AdaptivePacer Create(TimeProvider time, double ceiling, ISharedRateBudget? shared = null, double? shareCeiling = null) =>
         new(ImCommand.AddTag, ceiling, time, NullLogger.Instance, shared, shareCeiling);
 
@@ -248,6 +296,14 @@ public sealed class AdaptivePacerTests
         {
             Takes++;
             return ValueTask.FromResult(_answers.TryDequeue(out var answer) ? answer : SharedTake.Taken);
+        }
+
+        public int Holds { get; private set; }
+
+        public ValueTask HoldAsync(ImCommand command, CancellationToken cancellationToken)
+        {
+            Holds++;
+            return ValueTask.CompletedTask;
         }
     }
 }

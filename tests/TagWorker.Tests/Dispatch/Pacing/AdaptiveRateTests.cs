@@ -115,10 +115,54 @@ public sealed class AdaptiveRateTests
     }
 
     [Fact]
-    public void Grow_DuringThePlateau_KeepsTheCutPace()
+    public void Cut_IsolatedRefusalAtTheCeiling_IsQuickAndBackAtTheCeilingWithinASecond()
+    {
+        var rate = new AdaptiveRate(98, Second);
+
+        rate.Cut(10 * Second, sentInLastSecond: 98);
+        var cut = rate.Current;
+        rate.Grow((10 * Second) + (long)(AdaptiveRate.QuickPlateauAt.TotalSeconds * Second));
+        var onPlateau = rate.Current;
+        rate.Grow(11 * Second);
+
+        Assert.True(rate.LastCutWasQuick);
+        Assert.Equal(98 * AdaptiveRate.ShallowCut, cut, precision: 6);
+        Assert.Equal(cut, onPlateau);
+        Assert.Equal(98, rate.Current);
+    }
+
+    [Fact]
+    public void Cut_AnotherRefusalAtTheCeilingSoonAfterTheLastCut_KeepsTheFullPlateau()
     {
         var rate = new AdaptiveRate(98, Second);
         rate.Cut(0, 98);
+        rate.Grow(2 * Second); // back at the ceiling
+
+        rate.Cut(3 * Second, sentInLastSecond: 98); // settled, shallow, but not quiet
+        var cut = rate.Current;
+        rate.Grow(4 * Second);
+
+        Assert.True(rate.LastCutWasShallow);
+        Assert.False(rate.LastCutWasQuick);
+        Assert.Equal(cut, rate.Current);
+    }
+
+    [Fact]
+    public void Cut_RefusalWellBelowTheCeiling_IsNotQuick()
+    {
+        var rate = new AdaptiveRate(98, Second);
+
+        rate.Cut(10 * Second, sentInLastSecond: 60);
+
+        Assert.True(rate.LastCutWasShallow);
+        Assert.False(rate.LastCutWasQuick);
+    }
+
+    [Fact]
+    public void Grow_DuringThePlateau_KeepsTheCutPace()
+    {
+        var rate = new AdaptiveRate(98, Second);
+        rate.Cut(0, 60); // below the ceiling: the full plateau
         var cut = rate.Current;
 
         rate.Grow((long)(AdaptiveRate.PlateauAt.TotalSeconds * Second));

@@ -37,6 +37,18 @@ internal sealed class SteppingTimeProvider : FakeTimeProvider
     }
 
     /// <summary>
+    /// Waits for the next timer to be armed and advances the clock <paramref name="late"/> past its due time, as a timer
+    /// that fires late (a busy machine) would; returns the timer's delay.
+    /// </summary>
+    public async Task<TimeSpan> AdvancePastNextTimerAsync(TimeSpan late)
+    {
+        var due = await NextTimer().WaitAsync(Patience, TestContext.Current.CancellationToken);
+        _pendingRead = null;
+        Advance(due + late);
+        return due;
+    }
+
+    /// <summary>
     /// Advances from timer to timer until <paramref name="task"/> completes, for code whose number of delays is not known
     /// in advance (real I/O between them); returns its result.
     /// </summary>

@@ -67,6 +67,49 @@ public sealed class LocalQueueIoThreadTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => io.RunAsync(() => true, Cancellation));
     }
 
+    [Fact]
+    public async Task SettleAsync_CompletesInOneGroupCommit_EachGetsItsOwnOutcome()
+    {
+        await using var context = new LocalQueueTestContext();
+        var store = new LocalQueueStore(context.Options.Path, context.Options, new FakeTimeProvider(), NullLogger.Instance);
+        using var io = new LocalQueueIoThread(store);
+        await io.RunAsync(() => store.TakeOwnership(), Cancellation);
+        await io.RunAsync(() => { store.Enqueue(Bodies("m", 4)); return true; }, Cancellation);
+        var leased = (await io.RunAsync(() => store.Receive(4), Cancellation)).Messages;
+
+        // The thread is held while the completes queue up, so they are written in one transaction: in reverse
+        // order, one twice, one with a token that never held it.
+        using var release = new ManualResetEventSlim();
+        var blocking = io.RunAsync(() => release.Wait(Hang), Cancellation);
+        var outcomes = new[]
+        {
+            Outcome(io.SettleAsync(PendingSettlement.Complete(leased[3].SequenceNumber, leased[3].LockToken), Cancellation)),
+            Outcome(io.SettleAsync(PendingSettlement.Complete(leased[2].SequenceNumber, Guid.NewGuid()), Cancellation)),
+            Outcome(io.SettleAsync(PendingSettlement.Complete(leased[1].SequenceNumber, leased[1].LockToken), Cancellation)),
+            Outcome(io.SettleAsync(PendingSettlement.Complete(leased[1].SequenceNumber, leased[1].LockToken), Cancellation)),
+            Outcome(io.SettleAsync(PendingSettlement.Complete(leased[0].SequenceNumber, leased[0].LockToken), Cancellation)),
+        };
+        release.Set();
+        await blocking.WaitAsync(Hang, Cancellation);
+        var results = await Task.WhenAll(outcomes).WaitAsync(Hang, Cancellation);
+
+        Assert.Equal([true, false, true, false, true], results);
+        Assert.Equal(new LocalQueueCounts(0, 1, 0), await io.RunAsync(store.Counts, Cancellation));
+
+        static async Task<bool> Outcome(Task settlement)
+        {
+            try
+            {
+                await settlement;
+                return true;
+            }
+            catch (MessageLockLostException)
+            {
+                return false;
+            }
+        }
+    }
+
     private static LocalQueueIoThread CreateThread(LocalQueueTestContext context) =>
         new(new LocalQueueStore(context.Options.Path, context.Options, new FakeTimeProvider(), NullLogger.Instance));
 }

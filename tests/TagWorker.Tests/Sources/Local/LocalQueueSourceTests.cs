@@ -135,6 +135,61 @@ public sealed class LocalQueueSourceTests
     }
 
     [Fact]
+    public async Task DeadLetterAsync_AfterTheBodyWasReleased_StoresTheBodyAsEnqueued()
+    {
+        await using var context = new LocalQueueTestContext();
+        var queue = context.CreateQueue();
+        await queue.EnqueueAsync([Body("m0")], Cancellation);
+        await using var source = context.CreateSource(queue);
+        var handedOut = Channel.CreateUnbounded<SourceMessage>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        var run = source.RunAsync(handedOut.Writer.WriteAsync, stop.Token);
+        var message = await Next(handedOut);
+
+        message.ReleaseBody();
+        await message.DeadLetterAsync("Rejected", "users[0] refused", Cancellation);
+
+        Assert.True(message.Body.IsEmpty);
+        var deadLetter = Assert.Single(await queue.ReadDeadLettersAsync(10, Cancellation));
+        Assert.Equal("m0", Text(deadLetter.Body));
+        await stop.CancelAsync();
+        await run.WaitAsync(Hang, Cancellation);
+    }
+
+    [Theory]
+    [InlineData("order-42")]
+    [InlineData("0123456789ABCDEF0123456789ABCDEF")]
+    [InlineData("0123456789abcdef0123456789abcdef")]
+    public async Task RunAsync_MessageIdOfAnyForm_IsHandedOutExactlyAsStored(string messageId)
+    {
+        // The enqueue verb gives every message a Guid in "N" form, which the source keeps as a Guid; an id of
+        // another form (a file written by another tool) must come back unchanged all the same.
+        await using var context = new LocalQueueTestContext();
+        var queue = context.CreateQueue();
+        await queue.EnqueueAsync([Body("m0")], Cancellation);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={queue.FilePath};Pooling=False"))
+        {
+            connection.Open();
+            using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE messages SET message_id = $id";
+            update.Parameters.AddWithValue("$id", messageId);
+            Assert.Equal(1, update.ExecuteNonQuery());
+        }
+
+        await using var source = context.CreateSource(queue);
+        var handedOut = Channel.CreateUnbounded<SourceMessage>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        var run = source.RunAsync(handedOut.Writer.WriteAsync, stop.Token);
+        var message = await Next(handedOut);
+
+        Assert.Equal(messageId, message.MessageId);
+        await message.DeadLetterAsync("Test", "to see the stored id", Cancellation);
+        Assert.Equal(messageId, Assert.Single(await queue.ReadDeadLettersAsync(10, Cancellation)).MessageId);
+        await stop.CancelAsync();
+        await run.WaitAsync(Hang, Cancellation);
+    }
+
+    [Fact]
     public async Task AbandonAndDeadLetter_ThroughSourceMessage_RecordLastErrorAndFailedUsers()
     {
         // One message at a time: the source waits for the abandon to free its place, then receives the redelivery

@@ -64,4 +64,29 @@ internal static class RedisGcraScript
         redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil((window + interval) / 1000) + 1000))
         return 0
         """;
+
+    /// <summary>
+    /// After a frequency-limit answer: books a slot <c>ARGV[1]</c> µs from now that no call uses, so that every
+    /// process's next slot is one interval after it and the API's window drains meanwhile (it also takes one place in
+    /// the window's cap for a second: on the safe side). Another process's hold that ends at least half as late
+    /// already does it, so refusals that arrive together do not stack up. KEYS[1]: the endpoint's key. ARGV[1]: the
+    /// hold, µs. ARGV[2]: the most slots in any window. ARGV[3]: the window, µs. ARGV[4]: the interval, µs.
+    /// Returns 1 when it booked the hold, 0 when one was there.
+    /// </summary>
+    public const string HoldSource = """
+        local clock = redis.call('TIME')
+        local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+        local hold = tonumber(ARGV[1])
+        local cap = tonumber(ARGV[2])
+        local window = tonumber(ARGV[3])
+        local interval = tonumber(ARGV[4])
+        local newest = redis.call('LINDEX', KEYS[1], 0)
+        if newest and tonumber(string.match(newest, '^(%d+)')) >= now + hold / 2 then
+          return 0
+        end
+        redis.call('LPUSH', KEYS[1], string.format('%.0f:%.0f', now + hold, now))
+        redis.call('LTRIM', KEYS[1], 0, cap - 1)
+        redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil((window + hold + interval) / 1000) + 1000))
+        return 1
+        """;
 }

@@ -23,6 +23,12 @@ internal sealed partial class RedisSharedRateBudget : ISharedRateBudget
     // The API's window: one second.
     private const long WindowMicroseconds = 1_000_000;
 
+    // A refusal holds every process back this many intervals: the local pacer's shallow cut drains its window by 5%
+    // of the pace (five calls at 98/s), and in a shared budget one process's cut alone does not slow the others down,
+    // so without it the next calls of the other processes met the same full window and cut too (three replicas: four
+    // refusals at once and every pacer halved for two seconds).
+    private const double HoldIntervals = 5;
+
     private readonly RedisBudgetConnection _connection;
     private readonly TimeProvider _time;
     private readonly ILogger<RedisSharedRateBudget> _logger;
@@ -31,6 +37,7 @@ internal sealed partial class RedisSharedRateBudget : ISharedRateBudget
     private readonly double _share;
     private readonly Dictionary<ImCommand, RedisKey> _keys;
     private readonly RedisValue[] _arguments;
+    private readonly RedisValue[] _holdArguments;
     private readonly Lock _gate = new();
     private bool _unreachable;
     private long _nextAttempt;
@@ -55,6 +62,7 @@ internal sealed partial class RedisSharedRateBudget : ISharedRateBudget
         var intervalMicroseconds = Math.Ceiling(1_000_000 / api.RequestsPerSecond);
         var cap = Math.Max(1, (int)Math.Floor(api.RequestsPerSecond));
         _arguments = [intervalMicroseconds, Math.Floor(intervalMicroseconds * CatchUp), cap, WindowMicroseconds, Math.Floor(intervalMicroseconds * Early)];
+        _holdArguments = [Math.Ceiling(intervalMicroseconds * HoldIntervals), cap, WindowMicroseconds, intervalMicroseconds];
     }
 
     /// <summary>False while Redis is taken to be unreachable (the processes pace at their share).</summary>
@@ -109,6 +117,27 @@ internal sealed partial class RedisSharedRateBudget : ISharedRateBudget
 
         MarkReachable();
         return wait <= 0 ? SharedTake.Taken : SharedTake.Wait(TimeSpan.FromTicks(wait * TimeSpan.TicksPerMicrosecond));
+    }
+
+    public async ValueTask HoldAsync(ImCommand command, CancellationToken cancellationToken)
+    {
+        if (!IsShared)
+        {
+            return;
+        }
+
+        try
+        {
+            var multiplexer = await _connection.GetAsync(cancellationToken).WaitAsync(_operationTimeout, _time, cancellationToken).ConfigureAwait(false);
+            await multiplexer.GetDatabase()
+                .ScriptEvaluateAsync(RedisGcraScript.HoldSource, [_keys[command]], _holdArguments)
+                .WaitAsync(_operationTimeout, _time, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException or OperationCanceledException)
+        {
+            // Best effort: the process's own pacer has cut already, and an unreachable Redis is found by the next take.
+        }
     }
 
     private void MarkUnreachable(Exception exception)

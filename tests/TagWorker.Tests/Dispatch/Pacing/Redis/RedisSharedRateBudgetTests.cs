@@ -56,6 +56,28 @@ public sealed class RedisSharedRateBudgetTests
     }
 
     [Fact]
+    public async Task HoldScript_AfterARefusal_TheNextSlotIsOneIntervalAfterTheHoldAndHoldsDoNotStack()
+    {
+        await using var server = await RedisServer.StartAsync();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        var database = redis.GetDatabase();
+        RedisKey key = "test:hold";
+        RedisValue[] take = [1_000, 0, 100, 1_000_000, 0]; // 1 ms apart
+        RedisValue[] tenMinuteHold = [600_000_000, 100, 1_000_000, 1_000];
+
+        var taken = (long)await database.ScriptEvaluateAsync(RedisGcraScript.Source, [key], take);
+        var held = (long)await database.ScriptEvaluateAsync(RedisGcraScript.HoldSource, [key], tenMinuteHold);
+        var heldAgain = (long)await database.ScriptEvaluateAsync(RedisGcraScript.HoldSource, [key], tenMinuteHold);
+        var wait = (long)await database.ScriptEvaluateAsync(RedisGcraScript.Source, [key], take);
+
+        Assert.Equal(0, taken);
+        Assert.Equal(1, held);
+        Assert.Equal(0, heldAgain);
+        Assert.InRange(wait, 590_000_000, 600_001_000);
+        Assert.Equal(2, await database.ListLengthAsync(key));
+    }
+
+    [Fact]
     public async Task TakeAsync_TwoProcessesOnOneApp_ShareEachEndpointsBudget()
     {
         await using var server = await RedisServer.StartAsync();
