@@ -22,12 +22,10 @@ internal sealed class UserProgress(string account)
 {
     private readonly Queue<PlannedStep> _steps = new();
     private readonly LinkedList<TrackedMessage> _solo = new();
-    private readonly Queue<SealedFold> _sealed = new();
     private UserTagChange? _open;
     private List<TrackedMessage> _openMessages = [];
     private List<TrackedMessage> _frozenMessages = [];
     private bool _frozenSolo;
-    private int _sealedMessages;
 
     public string Account { get; } = account;
 
@@ -50,13 +48,13 @@ internal sealed class UserProgress(string account)
     public long FrozenSince { get; private set; }
 
     /// <summary>Messages the user holds in the open fold, the replay queue and the frozen fold.</summary>
-    public int HeldMessages => _openMessages.Count + _solo.Count + _frozenMessages.Count + _sealedMessages;
+    public int HeldMessages => _openMessages.Count + _solo.Count + _frozenMessages.Count;
 
     /// <summary>Whether nothing of this user is waiting to be sent or resolved.</summary>
-    public bool IsIdle => !IsFrozen && _open is null && _solo.Count == 0 && _sealed.Count == 0;
+    public bool IsIdle => !IsFrozen && _open is null && _solo.Count == 0;
 
     /// <summary>Whether the next step to send comes from a fold that has not been frozen yet (it may still absorb changes).</summary>
-    public bool NextIsOpenFold => !IsFrozen && _solo.Count == 0 && _sealed.Count == 0 && _open is not null;
+    public bool NextIsOpenFold => !IsFrozen && _solo.Count == 0 && _open is not null;
 
     /// <summary>The endpoint the user's next step is for, or null when it has none or one is on the wire.</summary>
     public ImCommand? NextCommand
@@ -78,28 +76,15 @@ internal sealed class UserProgress(string account)
                 return FirstCommand(solo.Value.Event.Op);
             }
 
-            if (_sealed.TryPeek(out var next))
-            {
-                return FirstCommand(next.Change) ?? ImCommand.AddTag;
-            }
-
-            return _open is { } open ? FirstCommand(open) : null;
+            return _open is { IsEmpty: false } open ? (open.Reset ? ImCommand.RemoveAllTags : open.RemoveCount > 0 ? ImCommand.RemoveTag : ImCommand.AddTag) : null;
         }
     }
 
     /// <summary>When the change behind <see cref="NextCommand"/> arrived.</summary>
-    public long NextSince =>
-        IsFrozen ? FrozenSince
-        : _solo.First is { } solo ? solo.Value.ArrivedAt
-        : _sealed.TryPeek(out var next) ? next.Messages[0].ArrivedAt
-        : OpenSince;
+    public long NextSince => IsFrozen ? FrozenSince : _solo.First is { } solo ? solo.Value.ArrivedAt : OpenSince;
 
-    /// <summary>
-    /// Folds the user's change from <paramref name="message"/> (arriving after everything folded so far). Once the open
-    /// fold's adds need more than <paramref name="maxAddsPerStep"/> (one call's worth for a user), it is cut at message
-    /// boundaries (<see cref="Seal"/>), so that its next step is known before the packer places the user.
-    /// </summary>
-    public void Fold(TrackedMessage message, TagChangeEvent tagEvent, long now, int maxAddsPerStep = int.MaxValue)
+    /// <summary>Folds the user's change from <paramref name="message"/> (arriving after everything folded so far).</summary>
+    public void Fold(TrackedMessage message, TagChangeEvent tagEvent, long now)
     {
         if (_open is null)
         {
@@ -110,10 +95,6 @@ internal sealed class UserProgress(string account)
         _open.Apply(tagEvent.Op, tagEvent.Tags);
         _openMessages.Add(message);
         OpenTouchedAt = now;
-        if (_open.AddCount > maxAddsPerStep && _openMessages.Count > 1)
-        {
-            Seal(maxAddsPerStep);
-        }
     }
 
     /// <summary>
@@ -199,16 +180,9 @@ internal sealed class UserProgress(string account)
         var all = new List<TrackedMessage>(HeldMessages);
         all.AddRange(_frozenMessages);
         all.AddRange(_solo);
-        foreach (var fold in _sealed)
-        {
-            all.AddRange(fold.Messages);
-        }
-
         all.AddRange(_openMessages);
         _steps.Clear();
         _solo.Clear();
-        _sealed.Clear();
-        _sealedMessages = 0;
         Unfreeze();
         _open = null;
         _openMessages = [];
@@ -219,8 +193,7 @@ internal sealed class UserProgress(string account)
     public IReadOnlyList<TrackedMessage> FrozenMessages => _frozenMessages;
 
     /// <summary>Every message the user holds, oldest first, without changing anything.</summary>
-    public IEnumerable<TrackedMessage> HeldMessagesInOrder() =>
-        _frozenMessages.Concat(_solo).Concat(_sealed.SelectMany(fold => fold.Messages)).Concat(_openMessages);
+    public IEnumerable<TrackedMessage> HeldMessagesInOrder() => _frozenMessages.Concat(_solo).Concat(_openMessages);
 
     private static ImCommand FirstCommand(TagOperation op) => op switch
     {
@@ -228,9 +201,6 @@ internal sealed class UserProgress(string account)
         TagOperation.Remove => ImCommand.RemoveTag,
         _ => ImCommand.AddTag,
     };
-
-    private static ImCommand? FirstCommand(UserTagChange change) =>
-        change.Reset ? ImCommand.RemoveAllTags : change.RemoveCount > 0 ? ImCommand.RemoveTag : change.AddCount > 0 ? ImCommand.AddTag : null;
 
     private void Freeze(BatchPlanner planner)
     {
@@ -243,14 +213,6 @@ internal sealed class UserProgress(string account)
             _frozenMessages = [first.Value];
             _frozenSolo = true;
             FrozenSince = first.Value.ArrivedAt;
-        }
-        else if (_sealed.TryDequeue(out var fold))
-        {
-            change = fold.Change;
-            _frozenMessages = fold.Messages;
-            _sealedMessages -= fold.Messages.Count;
-            _frozenSolo = false;
-            FrozenSince = fold.Messages[0].ArrivedAt;
         }
         else
         {
@@ -270,54 +232,10 @@ internal sealed class UserProgress(string account)
         IsFrozen = true;
     }
 
-    /// <summary>
-    /// Cuts the open fold, whose adds need more than one call, into consecutive folds of whole messages whose adds fit
-    /// one call each (a message with more adds than that is a fold of its own): all but the last are sealed, to be
-    /// frozen in turn; the last stays open and keeps absorbing. One pass over the fold's messages, so a hot user's fold
-    /// is not rebuilt per call.
-    /// </summary>
-    private void Seal(int maxTags)
-    {
-        var messages = _openMessages;
-        var current = new UserTagChange();
-        var start = 0;
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var tagEvent = messages[i].Event;
-            current.Apply(tagEvent.Op, tagEvent.Tags);
-            if (current.AddCount > maxTags && i > start)
-            {
-                // Message i does not fit with the ones before it: they are one fold, and i starts the next.
-                _sealed.Enqueue(new SealedFold(Refold(messages, start, i), messages.GetRange(start, i - start)));
-                _sealedMessages += i - start;
-                start = i;
-                current = Refold(messages, i, i + 1);
-            }
-        }
-
-        _open = current;
-        _openMessages = messages.GetRange(start, messages.Count - start);
-        OpenSince = _openMessages[0].ArrivedAt;
-    }
-
-    private static UserTagChange Refold(List<TrackedMessage> messages, int from, int to)
-    {
-        var change = new UserTagChange();
-        for (var i = from; i < to; i++)
-        {
-            change.Apply(messages[i].Event.Op, messages[i].Event.Tags);
-        }
-
-        return change;
-    }
-
     private void Unfreeze()
     {
         IsFrozen = false;
         _frozenSolo = false;
         _frozenMessages = [];
     }
-
-    /// <summary>A run of whole messages whose fold's adds fit one call, waiting for its turn to be frozen.</summary>
-    private sealed record SealedFold(UserTagChange Change, List<TrackedMessage> Messages);
 }

@@ -298,7 +298,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                     Park(slot, message, now);
                     continue;
                 default:
-                    slot.Progress.Fold(message, message.Event, now, _planner.MaxTagsPerUser);
+                    slot.Progress.Fold(message, message.Event, now);
                     _packer.Touched(slot);
                     break;
             }
@@ -380,7 +380,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 continue;
             }
 
-            slot.Progress.Fold(message, message.Event, now, _planner.MaxTagsPerUser);
+            slot.Progress.Fold(message, message.Event, now);
         }
 
         if (released)

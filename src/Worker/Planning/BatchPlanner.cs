@@ -25,9 +25,6 @@ public sealed class BatchPlanner
         _maxTags = maxTagsPerUserPerRequest;
     }
 
-    /// <summary>The most tags a user's entry in one request carries.</summary>
-    internal int MaxTagsPerUser => _maxTags;
-
     /// <summary>Creates a planner with the limits of <see cref="BatchingOptions"/>.</summary>
     public BatchPlanner(IOptions<BatchingOptions> options)
         : this(

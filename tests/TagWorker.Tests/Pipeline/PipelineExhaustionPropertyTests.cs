@@ -36,20 +36,6 @@ public sealed class PipelineExhaustionPropertyTests
         PositiveInt seed, byte users, byte faultPercent, byte window, byte maxUsers) =>
         RunAsync(seed.Get, users, faultPercent % 28, lostPercent: 5, BrokerFaults.None, maxDeliveries: 10, attempts: 3, window, maxUsers).GetAwaiter().GetResult();
 
-    [Property(MaxTest = 100)]
-    public void LockLossesRefusedSettlesAndFences_WithTransientFaults_NoneLostAndStateEqualsModel(
-        PositiveInt seed, byte users, byte faultPercent, byte lockLoss, byte refused, bool sessions, byte window, byte maxUsers) =>
-        RunAsync(
-            seed.Get,
-            users,
-            faultPercent % 30,
-            lostPercent: 5,
-            new BrokerFaults(lockLoss % 5, lockLoss % 7, refused % 5, sessions),
-            maxDeliveries: null,
-            attempts: 2,
-            window,
-            maxUsers).GetAwaiter().GetResult();
-
     /// <summary>
     /// Refused settles of one user's messages in a window of two: a hand-over waiting for room while the coordinator
     /// asks for a fence is cancelled (as the worker's service does), and nothing waits for a return that cannot come.

