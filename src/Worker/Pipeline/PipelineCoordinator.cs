@@ -356,7 +356,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 foreach (var account in later.Users)
                 {
                     var other = Slot(account);
-                    RedeliveryRules.OnReturned(other.Ledger, later.Sequence);
+                    RedeliveryRules.OnReturned(other.Ledger, later);
                     UnparkReturned(other, later);
                 }
             }
@@ -434,7 +434,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
     {
         foreach (var slot in slots)
         {
-            RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
+            RedeliveryRules.OnReturned(slot.Ledger, message);
         }
 
         message.Unresolved = 0;
@@ -640,7 +640,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             foreach (var account in message.Users)
             {
                 var other = Slot(account);
-                RedeliveryRules.OnReturned(other.Ledger, message.Sequence);
+                RedeliveryRules.OnReturned(other.Ledger, message);
                 UnparkReturned(other, message);
             }
 
@@ -702,7 +702,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             // A report for a delivery that has come back since says nothing the new delivery does not.
             if (RedeliveryRules.OnSettleReported(slot.Ledger, message) && broke)
             {
-                RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
+                RedeliveryRules.OnReturned(slot.Ledger, message);
             }
 
             RemoveIfIdle(slot);
@@ -730,7 +730,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
             var slot = Slot(account);
             UnparkReturned(slot, message);
             RedeliveryRules.OnOwnershipLost(slot.Ledger);
-            RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
+            RedeliveryRules.OnReturned(slot.Ledger, message);
             if (slot.Progress.InFlight)
             {
                 // The call on the wire resolves first; then the user's unsent work is dropped.
@@ -846,7 +846,7 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 var slot = _slots[account];
                 if (returned)
                 {
-                    RedeliveryRules.OnReturned(slot.Ledger, message.Sequence);
+                    RedeliveryRules.OnReturned(slot.Ledger, message);
                 }
 
                 slot.Ledger.Unsettled.RemoveFirst();

@@ -46,6 +46,13 @@ internal sealed class TrackedMessage(SourceMessage message, TagChangeEvent tagEv
 
     public bool Settled { get; set; }
 
+    /// <summary>
+    /// A later delivery of the same message has arrived (the broker gave it out again after this one's lock went):
+    /// this delivery's return has come, so whatever still happens to it (a late drop, its settlement as lost) must not
+    /// put it on its users' returned lists again, or their newer messages would wait for a return that never comes.
+    /// </summary>
+    public bool Superseded { get; set; }
+
     /// <summary>For how many of its users the message is parked (the window counts it apart while any).</summary>
     public int ParkedFor { get; set; }
 

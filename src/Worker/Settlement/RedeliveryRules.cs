@@ -103,6 +103,22 @@ internal static class RedeliveryRules
     /// <summary>The message with <paramref name="sequence"/> goes back to the source (or will come back by itself).</summary>
     public static void OnReturned(UserLedger ledger, long sequence) => ledger.Returned.Add(sequence);
 
+    /// <summary>
+    /// <paramref name="delivery"/> goes back to the source (or will come back by itself), unless a later delivery of
+    /// it has arrived already: then it is back. With sessions the broker gives a lost session's messages out again as
+    /// soon as the coordinator holds nothing of it, while a lost delivery is still unsettled (it settles, as lost,
+    /// only once it is the oldest of its users) or still on the wire (dropped when the call resolves). Put on the
+    /// returned list again then, its sequence would stay there for good — its return was already taken off — and
+    /// every newer message of its users would be parked behind it until the park timed out.
+    /// </summary>
+    public static void OnReturned(UserLedger ledger, TrackedMessage delivery)
+    {
+        if (!delivery.Superseded)
+        {
+            OnReturned(ledger, delivery.Sequence);
+        }
+    }
+
     /// <summary>Another holder may apply the user's changes now (a lost session lock): what we applied tells nothing.</summary>
     public static void OnOwnershipLost(UserLedger ledger) => ledger.Watermark = -1;
 }

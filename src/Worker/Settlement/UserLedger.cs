@@ -57,13 +57,21 @@ internal sealed class UserLedger
     /// <summary>The oldest unsettled message, which settles first.</summary>
     public TrackedMessage? Oldest => Unsettled.First?.Value;
 
-    /// <summary>Adds an arriving message in sequence order.</summary>
+    /// <summary>
+    /// Adds an arriving message in sequence order, after any earlier delivery of it that is not settled yet (a lost
+    /// one waits in its place until it is the oldest), and marks that earlier delivery superseded.
+    /// </summary>
     public void AddUnsettled(TrackedMessage message)
     {
         var node = Unsettled.Last;
         while (node is not null && node.Value.Sequence > message.Sequence)
         {
             node = node.Previous;
+        }
+
+        if (node is not null && node.Value.Sequence == message.Sequence && !ReferenceEquals(node.Value, message))
+        {
+            node.Value.Superseded = true;
         }
 
         if (node is null)

@@ -63,6 +63,19 @@ public sealed class PipelineExhaustionPropertyTests
         }
     }
 
+    /// <summary>
+    /// Sessions, lock losses and refused settles (shrunk from the property): the session is lost and taken again by
+    /// the same coordinator, and the redelivered messages must not stay parked behind a return that never comes.
+    /// </summary>
+    [Fact]
+    public async Task SessionLostAndRetaken_NoneParkedBehindAReturnThatNeverComes()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await RunAsync(1, 10, 101 % 30, 5, new BrokerFaults(80 % 5, 80 % 7, 130 % 5, Sessions: true), maxDeliveries: null, attempts: 2, 139, 228);
+        }
+    }
+
     private static async Task RunAsync(int seed, byte users, int faultPercent, int lostPercent, BrokerFaults faults, int? maxDeliveries, int attempts, byte window, byte maxUsers)
     {
         await using var harness = new PipelineHarness(new()
