@@ -850,7 +850,14 @@ internal sealed class PipelineCoordinator : IAsyncDisposable
                 }
 
                 slot.Ledger.Unsettled.RemoveFirst();
-                slot.Ledger.LastSettlement = settlement;
+                if (!message.Superseded)
+                {
+                    // A superseded delivery's settlement says nothing about the order: the broker has given the
+                    // message out again, and that delivery, next in line, stands for it. Waiting for its failure would
+                    // only turn the redelivery's completion (and every later one of its users) into abandons.
+                    slot.Ledger.LastSettlement = settlement;
+                }
+
                 if (slot.Ledger.Oldest is { } next)
                 {
                     work.Push(next);
