@@ -20,11 +20,6 @@ public sealed class PipelineExhaustionPropertyTests
     private const int Events = 120;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    [Property(MaxTest = 100)]
-    public void RetriesExhausted_AbandonedMessagesComeBack_NoneDeadLetteredAndStateEqualsModel(
-        PositiveInt seed, byte users, byte faultPercent, byte lostPercent, byte window, byte maxUsers) =>
-        RunAsync(seed.Get, users, faultPercent % 50, lostPercent % 20, BrokerFaults.None, maxDeliveries: null, attempts: 2, window, maxUsers).GetAwaiter().GetResult();
-
     /// <summary>
     /// As above with the broker's MaxDeliveryCount (Service Bus's default, 10) and a storm like issue 9's (up to 27%
     /// transient faults, three attempts a request): every abandon costs a delivery, and the worker must not abandon a
