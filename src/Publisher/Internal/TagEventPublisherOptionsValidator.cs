@@ -1,5 +1,4 @@
 using System.Globalization;
-using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Options;
 
 namespace TagWorker.Publisher.Internal;
@@ -70,7 +69,11 @@ internal sealed class TagEventPublisherOptionsValidator(string section, Func<boo
         }
         else if (hasConnectionString)
         {
-            ValidateConnectionString(options, failures);
+            ServiceBusConnectionStringCheck.Validate(
+                section,
+                options.ConnectionString,
+                TagEventPublisherOptions.IsSet(options.QueueName) ? options.QueueName : options.TopicName,
+                failures);
         }
         else if (Uri.CheckHostName(options.FullyQualifiedNamespace) != UriHostNameType.Dns)
         {
@@ -84,38 +87,4 @@ internal sealed class TagEventPublisherOptionsValidator(string section, Func<boo
                 "(e.g. DefaultAzureCredential, which uses workload identity in Kubernetes).");
         }
     }
-
-    private void ValidateConnectionString(TagEventPublisherOptions options, List<string> failures)
-    {
-        ServiceBusConnectionStringProperties properties;
-        try
-        {
-            properties = ServiceBusConnectionStringProperties.Parse(options.ConnectionString);
-        }
-        catch (FormatException)
-        {
-            failures.Add(MalformedConnectionString);
-            return;
-        }
-
-        bool hasKey = TagEventPublisherOptions.IsSet(properties.SharedAccessKeyName) && TagEventPublisherOptions.IsSet(properties.SharedAccessKey);
-        if (!TagEventPublisherOptions.IsSet(properties.FullyQualifiedNamespace) || (!hasKey && !TagEventPublisherOptions.IsSet(properties.SharedAccessSignature)))
-        {
-            failures.Add(MalformedConnectionString);
-            return;
-        }
-
-        // A connection string scoped to one entity (EntityPath) only works for that entity; the SDK would fail later.
-        string? entity = TagEventPublisherOptions.IsSet(options.QueueName) ? options.QueueName : options.TopicName;
-        if (TagEventPublisherOptions.IsSet(properties.EntityPath) && TagEventPublisherOptions.IsSet(entity)
-            && !string.Equals(properties.EntityPath, entity, StringComparison.OrdinalIgnoreCase))
-        {
-            failures.Add($"{section}:ConnectionString is scoped to entity '{properties.EntityPath}' (EntityPath), " +
-                $"not to the configured '{entity}'.");
-        }
-    }
-
-    private string MalformedConnectionString =>
-        $"{section}:ConnectionString is not a valid Service Bus connection string; expected " +
-        "Endpoint=sb://<namespace>/;SharedAccessKeyName=<name>;SharedAccessKey=<key> (or SharedAccessSignature=...).";
 }

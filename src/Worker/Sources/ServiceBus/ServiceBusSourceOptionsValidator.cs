@@ -1,5 +1,5 @@
-using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Options;
+using TagWorker.Publisher.Internal;
 
 namespace TagWorker.Sources.ServiceBus;
 
@@ -37,7 +37,11 @@ internal sealed class ServiceBusSourceOptionsValidator : IValidateOptions<Servic
         }
         else if (hasConnectionString)
         {
-            ValidateConnectionString(options, failures);
+            ServiceBusConnectionStringCheck.Validate(
+                Section,
+                options.ConnectionString,
+                ServiceBusSourceOptions.IsSet(options.QueueName) ? options.QueueName : options.TopicName,
+                failures);
         }
         else if (Uri.CheckHostName(options.FullyQualifiedNamespace) != UriHostNameType.Dns)
         {
@@ -45,40 +49,6 @@ internal sealed class ServiceBusSourceOptionsValidator : IValidateOptions<Servic
                 "without scheme, port or path.");
         }
     }
-
-    private static void ValidateConnectionString(ServiceBusSourceOptions options, List<string> failures)
-    {
-        ServiceBusConnectionStringProperties properties;
-        try
-        {
-            properties = ServiceBusConnectionStringProperties.Parse(options.ConnectionString);
-        }
-        catch (FormatException)
-        {
-            failures.Add(MalformedConnectionString);
-            return;
-        }
-
-        bool hasKey = ServiceBusSourceOptions.IsSet(properties.SharedAccessKeyName) && ServiceBusSourceOptions.IsSet(properties.SharedAccessKey);
-        if (!ServiceBusSourceOptions.IsSet(properties.FullyQualifiedNamespace) || (!hasKey && !ServiceBusSourceOptions.IsSet(properties.SharedAccessSignature)))
-        {
-            failures.Add(MalformedConnectionString);
-            return;
-        }
-
-        // A connection string scoped to one entity (EntityPath) only works for that entity; the SDK would fail later.
-        string? entity = ServiceBusSourceOptions.IsSet(options.QueueName) ? options.QueueName : options.TopicName;
-        if (ServiceBusSourceOptions.IsSet(properties.EntityPath) && ServiceBusSourceOptions.IsSet(entity)
-            && !string.Equals(properties.EntityPath, entity, StringComparison.OrdinalIgnoreCase))
-        {
-            failures.Add($"{Section}:ConnectionString is scoped to entity '{properties.EntityPath}' (EntityPath), " +
-                $"not to the configured '{entity}'.");
-        }
-    }
-
-    private static string MalformedConnectionString =>
-        $"{Section}:ConnectionString is not a valid Service Bus connection string; expected " +
-        "Endpoint=sb://<namespace>/;SharedAccessKeyName=<name>;SharedAccessKey=<key> (or SharedAccessSignature=...).";
 
     private static void ValidateEntity(ServiceBusSourceOptions options, List<string> failures)
     {
