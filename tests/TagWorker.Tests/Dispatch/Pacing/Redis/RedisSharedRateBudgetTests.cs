@@ -156,7 +156,15 @@ public sealed class RedisSharedRateBudgetTests
         var sharedWhileDown = budget.IsShared;
 
         var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        multiplexer.ConnectionRestored += (_, _) => restored.TrySetResult();
+        // The multiplexer has an interactive and a subscription connection, each restored (and reported) on its own:
+        // the budget's commands need the interactive one back.
+        multiplexer.ConnectionRestored += (_, args) =>
+        {
+            if (args.ConnectionType == ConnectionType.Interactive)
+            {
+                restored.TrySetResult();
+            }
+        };
         await server.StartAgainAsync();
         await restored.Task.WaitAsync(Patience, Ct);
         budgetTime.Jump(TimeSpan.FromSeconds(5)); // RateLimit:Redis:ReconnectInterval
